@@ -6,41 +6,148 @@
 #include <cstring>
 #include <htslib/bgzf.h>
 #include <htslib/hfile.h>
+#include <htslib/hts.h>
 #include <htslib/kstring.h>
+#include <vector>
+#include <zlib.h>
 
 namespace chemores::io
 {
 
+// Input is read line by line from one of two sources: BGZF (plain text or bgzip, through htslib, which also
+// detects a truncated BGZF file) or a zlib inflate loop for ordinary gzip, which htslib would silently cut
+// short at a truncation: here a stream that ends before its gzip trailer is an error.
 struct sequence_reader::impl
 {
     BGZF * fp = nullptr;
     kstring_t ks = KS_INITIALIZE;
+    // ordinary gzip
+    hFILE * hf = nullptr;
+    z_stream zs{};
+    bool is_gzip = false;
+    bool stream_end = false; // the current gzip member ended cleanly
+    std::vector<unsigned char> in_buf, out_buf;
+    size_t out_pos = 0, out_len = 0;
+    bool input_done = false;
+
     ~impl()
     {
         if (fp)
             bgzf_close(fp);
+        if (is_gzip)
+            inflateEnd(&zs);
+        if (hf)
+            hclose_abruptly(hf);
         ks_free(&ks);
+    }
+
+    void open(hFILE * h, std::string const & display)
+    {
+        htsFormat fmt{};
+        if (hts_detect_format2(h, display.c_str(), &fmt) < 0)
+        {
+            hclose_abruptly(h);
+            throw input_error{display, "read error while detecting the format"};
+        }
+        if (fmt.compression == ::gzip)
+        {
+            hf = h;
+            is_gzip = true;
+            in_buf.resize(1 << 16);
+            out_buf.resize(1 << 17);
+            if (inflateInit2(&zs, 15 + 32) != Z_OK)
+                throw internal_error{"zlib inflateInit2 failed"};
+            return;
+        }
+        fp = bgzf_hopen(h, "r");
+        if (!fp)
+            throw input_error{display, "cannot open"};
+        if (fmt.compression == bgzf && bgzf_check_EOF(fp) == 0)
+            throw input_error{display, "truncated BGZF file: the end-of-file marker is missing"};
+    }
+
+    // Refill out_buf; returns false at the clean end of the input; throws on truncation or corruption.
+    bool refill(std::string const & display, uint64_t line)
+    {
+        while (true)
+        {
+            if (zs.avail_in == 0 && !input_done)
+            {
+                ssize_t const n = hread(hf, in_buf.data(), in_buf.size());
+                if (n < 0)
+                    throw input_error{display, line, "read error"};
+                if (n == 0)
+                    input_done = true;
+                zs.next_in = in_buf.data();
+                zs.avail_in = static_cast<uInt>(n);
+            }
+            if (zs.avail_in == 0 && input_done)
+            {
+                if (!stream_end)
+                    throw input_error{display, line, "read error: truncated or corrupt compressed input"};
+                return false;
+            }
+            if (stream_end)
+            {
+                // another gzip member follows (concatenated .gz files)
+                inflateReset(&zs);
+                stream_end = false;
+            }
+            zs.next_out = out_buf.data();
+            zs.avail_out = static_cast<uInt>(out_buf.size());
+            int const r = inflate(&zs, Z_NO_FLUSH);
+            if (r == Z_STREAM_END)
+                stream_end = true;
+            else if (r != Z_OK && r != Z_BUF_ERROR)
+                throw input_error{display, line, "read error: truncated or corrupt compressed input"};
+            out_pos = 0;
+            out_len = out_buf.size() - zs.avail_out;
+            if (out_len > 0)
+                return true;
+        }
+    }
+
+    // 0 = line read, -1 = end of input
+    int getline_gzip(std::string & line, std::string const & display, uint64_t line_no)
+    {
+        line.clear();
+        bool any = false;
+        while (true)
+        {
+            if (out_pos == out_len && !refill(display, line_no))
+                return any ? 0 : -1;
+            any = true;
+            auto const * b = out_buf.data() + out_pos;
+            auto const * nl = static_cast<unsigned char const *>(std::memchr(b, '\n', out_len - out_pos));
+            if (nl)
+            {
+                line.append(reinterpret_cast<char const *>(b), static_cast<size_t>(nl - b));
+                out_pos += static_cast<size_t>(nl - b) + 1;
+                return 0;
+            }
+            line.append(reinterpret_cast<char const *>(b), out_len - out_pos);
+            out_pos = out_len;
+        }
     }
 };
 
 sequence_reader::sequence_reader(std::string path) : impl_{std::make_unique<impl>()}, path_{std::move(path)}
 {
     std::string const open_path = path_.empty() ? std::string{"-"} : path_;
-    impl_->fp = bgzf_open(open_path.c_str(), "r");
-    if (!impl_->fp)
-        throw input_error{path_ == "-" ? "(stdin)" : path_, std::string{"cannot open: "} + std::strerror(errno)};
-    if (path_ == "-")
+    if (path_.empty() || path_ == "-")
         path_ = "(stdin)";
+    hFILE * h = hopen(open_path.c_str(), "r");
+    if (!h)
+        throw input_error{path_, std::string{"cannot open: "} + std::strerror(errno)};
+    impl_->open(h, path_);
     detect();
 }
 
 sequence_reader::sequence_reader(void * hfile, std::string path) : impl_{std::make_unique<impl>()}, path_{std::move(path)}
 {
-    impl_->fp = bgzf_hopen(static_cast<hFILE *>(hfile), "r");
-    if (!impl_->fp)
-        throw input_error{path_, "cannot open"};
-    if (path_ == "-")
+    if (path_.empty() || path_ == "-")
         path_ = "(stdin)";
+    impl_->open(static_cast<hFILE *>(hfile), path_);
     detect();
 }
 
@@ -75,6 +182,18 @@ bool sequence_reader::getline(std::string & line)
 {
     if (eof_)
         return false;
+    if (impl_->is_gzip)
+    {
+        if (impl_->getline_gzip(line, path_, line_no_ + 1) < 0)
+        {
+            eof_ = true;
+            return false;
+        }
+        ++line_no_;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        return true;
+    }
     int const r = bgzf_getline(impl_->fp, '\n', &impl_->ks);
     if (r == -1)
     {

@@ -2,7 +2,7 @@
 //
 // Fragments are drawn from contigs of a FASTA (optionally a region of one contig), with Illumina-like
 // substitutions and small indels on both strands, paired or single. Each read name carries its truth:
-//   s<index>;<contig>,<pos>,<strand>[;<contig>,<pos>,<strand>]
+//   <prefix><index>;<contig>,<pos>,<strand>[;<contig>,<pos>,<strand>]
 // where pos is the 1-based leftmost reference base covered by the read and strand is + or -. When a
 // segments.tsv is given, a read that lies wholly inside an alias segment (e.g. the ABL1 part of a fusion
 // transcript) is labelled with the parent contig and position, as chemores reports it.
@@ -207,14 +207,14 @@ void usage()
 {
     std::cerr << "usage: simreads --fasta F [--segments S] [--contig NAME[:START-END]]... -n N [--length 150]\n"
                  "       [--insert 300 --insert-sd 30] [--single] [--sub 0.002] [--indel 0.0002] [--seed 1]\n"
-                 "       [--variant CONTIG:POS:ALT:FRACTION]... [--cross JUNCTION_POS] [--min-anchor 0] -1 R1.fq [-2 R2.fq]\n";
+                 "       [--variant CONTIG:POS:ALT:FRACTION]... [--cross JUNCTION_POS] [--min-anchor 0] [--prefix s] -1 R1.fq [-2 R2.fq]\n";
     std::exit(2);
 }
 } // namespace
 
 int main(int argc, char ** argv)
 {
-    std::string fasta, segments_path, out1, out2;
+    std::string fasta, segments_path, out1, out2, prefix = "s";
     std::vector<std::string> regions;
     std::vector<variant> variants;
     long n = 1000, length = 150, cross = 0, min_anchor = 0;
@@ -251,6 +251,8 @@ int main(int argc, char ** argv)
             indel = std::stod(val());
         else if (a == "--seed")
             seed = std::stoull(val());
+        else if (a == "--prefix")
+            prefix = val();
         else if (a == "--min-anchor")
             min_anchor = std::stol(val());
         else if (a == "--cross")
@@ -351,7 +353,7 @@ int main(int argc, char ** argv)
         std::string const fwd = mol, rev = revcomp(mol);
         sequence(g, flip ? rev : fwd, static_cast<size_t>(length), sub, indel, r1, q1);
         long const span1 = std::min<long>(length, frag);
-        std::string name = "s" + std::to_string(made);
+        std::string name = prefix + std::to_string(made);
         long const left1 = flip ? start + frag - span1 + 1 : start + 1;
         name += ";" + label(segs, C.name, left1, span1, flip ? '-' : '+', min_anchor);
         if (!single)

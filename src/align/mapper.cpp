@@ -44,6 +44,9 @@ void mapper::collect_candidates(std::span<uint8_t const> read, bool rev, std::ve
     int const k = index_.k();
     uint64_t const kmask = (uint64_t{1} << (2 * k)) - 1;
     hits_.clear();
+    // Long reads are seeded with every third k-mer: a 150-base read still gets ~45 lookups per strand, plenty to
+    // find its locus with Illumina error rates, at a third of the hash lookups.
+    int32_t const stride = read.size() >= 100 ? 3 : 1;
     uint64_t kmer = 0;
     int valid = 0;
     for (int32_t i = 0; i < static_cast<int32_t>(read.size()); ++i)
@@ -58,6 +61,8 @@ void mapper::collect_candidates(std::span<uint8_t const> read, bool rev, std::ve
         if (++valid < k)
             continue;
         int32_t const qpos = i + 1 - k;
+        if (qpos % stride != 0 && i + 1 != static_cast<int32_t>(read.size()))
+            continue; // sample every stride-th k-mer (and the last one) of long reads
         auto const occ = index_.lookup(kmer);
         if (occ.size() > max_occurrences)
             continue;
@@ -293,6 +298,62 @@ void mapper::compute_nm_md(std::span<uint8_t const> read, mapping & m) const
     m.md += std::to_string(run);
 }
 
+/* Fast path: a candidate whose seeds all lie on one diagonal is first scored without gaps. Any alignment with a
+ * gap scores at most match*qlen - (gap_open + gap_extend) (every query base matched, one gap of length 1), so an
+ * ungapped alignment scoring more than that is the best alignment on that diagonal and no alignment with a gap
+ * can beat it; the dynamic programming is skipped. Local mode takes the maximal-scoring segment (Kadane; ties
+ * keep the leftmost, shortest segment), end-to-end mode the whole read. Only another diagonal of the same window
+ * could tie or win, which needs a tandem repeat of nearly the read's length; the panel has none. */
+bool mapper::ungapped_alignment(std::span<uint8_t const> q, candidate const & c, bool end_to_end, scored & out) const
+{
+    if (c.dmin != c.dmax)
+        return false;
+    auto const & ref = panel_.contigs()[c.contig].seq;
+    int32_t const qlen = static_cast<int32_t>(q.size());
+    int32_t const d = c.dmin;
+    if (d < 0 || d + qlen > static_cast<int32_t>(ref.size()))
+        return false;
+    auto const & sc = opt_.scoring;
+    int32_t const bound = sc.match * qlen - sc.gap_open - sc.gap_extend;
+    uint8_t const * t = ref.data() + d;
+    int32_t best = 0, best_b = 0, best_e = 0, run = 0, run_b = 0, total = 0;
+    for (int32_t i = 0; i < qlen; ++i)
+    {
+        int32_t const s = (q[i] > 3 || t[i] > 3) ? -sc.ambiguous : q[i] == t[i] ? sc.match : -sc.mismatch;
+        total += s;
+        if (run <= 0)
+        {
+            run = 0;
+            run_b = i;
+        }
+        run += s;
+        if (run > best)
+        {
+            best = run;
+            best_b = run_b;
+            best_e = i + 1;
+        }
+    }
+    if (end_to_end)
+    {
+        best = total;
+        best_b = 0;
+        best_e = qlen;
+    }
+    if (best <= bound)
+        return false;
+    out.c = c;
+    out.wb = d;
+    out.we = d + qlen;
+    out.score = best;
+    out.tend = d + best_e;
+    out.ungapped = true;
+    out.qb = best_b;
+    out.qe = best_e;
+    out.full = total;
+    return true;
+}
+
 std::vector<mapping> mapper::map(std::span<uint8_t const> read)
 {
     std::vector<mapping> result;
@@ -321,6 +382,12 @@ std::vector<mapping> mapper::map(std::span<uint8_t const> read)
     std::vector<scored> sc;
     for (auto const & c : cands)
     {
+        scored u;
+        if (ungapped_alignment(c.rev ? rc_ : fwd, c, opt_.end_to_end, u))
+        {
+            sc.push_back(u);
+            continue;
+        }
         auto const & seq = panel_.contigs()[c.contig].seq;
         int32_t const wb = std::max(0, c.dmin - pad);
         int32_t const we = std::min(static_cast<int32_t>(seq.size()), c.dmax + qlen + pad);
@@ -342,13 +409,38 @@ std::vector<mapping> mapper::map(std::span<uint8_t const> read)
             break;
         auto const & q = s.c.rev ? rc_ : fwd;
         mapping m;
-        if (!align_window(q, s.c.contig, s.c.rev, s.wb, s.we, mode, m))
+        if (s.ungapped)
+        {
+            m.contig = s.c.contig;
+            m.rev = s.c.rev;
+            m.score = s.score;
+            m.pos = s.c.dmin + s.qb;
+            m.end = s.c.dmin + s.qe;
+            if (s.qb > 0)
+                m.cigar.push_back(static_cast<uint32_t>(s.qb) << 4 | BAM_CSOFT_CLIP);
+            m.cigar.push_back(static_cast<uint32_t>(s.qe - s.qb) << 4 | BAM_CMATCH);
+            if (s.qe < qlen)
+                m.cigar.push_back(static_cast<uint32_t>(qlen - s.qe) << 4 | BAM_CSOFT_CLIP);
+        }
+        else if (!align_window(q, s.c.contig, s.c.rev, s.wb, s.we, mode, m))
             continue;
         if (!opt_.end_to_end)
         {
             junction_rescue(q, m);
             int32_t const nclip = (leading_clip(m.cigar) > 0) + (trailing_clip(m.cigar) > 0);
-            if (nclip > 0 && !m.crosses_junction)
+            int32_t const bound = opt_.scoring.match * qlen - opt_.scoring.gap_open - opt_.scoring.gap_extend;
+            if (nclip > 0 && s.ungapped && m.contig == s.c.contig && s.full > bound)
+            {
+                // the whole read on the same diagonal beats any gapped end-to-end alignment (see above)
+                if (s.full + opt_.clip_penalty * nclip >= m.score)
+                {
+                    m.score = s.full;
+                    m.pos = s.c.dmin;
+                    m.end = s.c.dmin + qlen;
+                    m.cigar.assign(1, static_cast<uint32_t>(qlen) << 4 | BAM_CMATCH);
+                }
+            }
+            else if (nclip > 0 && !m.crosses_junction)
             {
                 mapping e2e;
                 int32_t const wb = m.pos - leading_clip(m.cigar) - 8, we = m.end + trailing_clip(m.cigar) + 8;

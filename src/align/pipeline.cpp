@@ -391,7 +391,8 @@ private:
             std::reverse(qual.begin(), qual.end());
         }
         for (auto & c : seq)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (c >= 'a' && c <= 'z')
+                c = static_cast<char>(c - 'a' + 'A');
         std::string q;
         if (!qual.empty())
         {

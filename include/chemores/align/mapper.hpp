@@ -90,7 +90,11 @@ private:
         int32_t wb, we;     //!< window on the contig
         int32_t score;
         int32_t tend;       //!< end on the window (score-only result)
+        bool ungapped = false; //!< proven optimal without dynamic programming (see ungapped_alignment)
+        int32_t qb = 0, qe = 0; //!< ungapped: aligned query range; reference start = diagonal + qb
+        int32_t full = 0;       //!< ungapped: score of the whole read on the diagonal (end to end)
     };
+    bool ungapped_alignment(std::span<uint8_t const> q, candidate const & c, bool end_to_end, scored & out) const;
 
     void collect_candidates(std::span<uint8_t const> read, bool rev, std::vector<candidate> & out);
     bool align_window(std::span<uint8_t const> read, uint32_t contig, bool rev, int32_t wb, int32_t we,

@@ -221,46 +221,61 @@ public:
             return true;
         }
         auto & s = *src_[0];
-        if (have_pending_)
+        if (!s.is_sam())
         {
-            f.r[0] = std::move(pending_);
-            mate = pending_mate_;
-            have_pending_ = false;
+            if (!s.next(f.r[0], mate))
+                return false;
+            if (opt_.interleaved)
+            {
+                if (!s.next(f.r[1], mate))
+                    throw input_error{s.display(), "interleaved input has an odd number of reads; read '" +
+                                                       f.r[0].name + "' has no mate"};
+                check_names(f, s);
+                f.paired = true;
+                return true;
+            }
+            f.paired = false;
+            return true;
         }
-        else if (!s.next(f.r[0], mate))
-            return false;
-        if (opt_.interleaved)
+        // SAM/BAM/CRAM: mates may be adjacent (unaligned BAM, collated) or apart (coordinate-sorted); a read waits
+        // for its mate in memory, so a pair is emitted when its second record arrives.
+        while (true)
         {
-            if (!s.next(f.r[1], mate))
-                throw input_error{s.display(), "interleaved input has an odd number of reads; read '" + f.r[0].name +
-                                                   "' has no mate"};
-            check_names(f, s);
+            read_in r;
+            if (!s.next(r, mate))
+            {
+                if (!waiting_.empty())
+                {
+                    auto const & [name, w] = *waiting_.begin();
+                    throw input_error{s.display(), std::to_string(waiting_.size()) +
+                                                       " paired reads have no mate in the file, e.g. '" + name + "'"};
+                }
+                return false;
+            }
+            if (mate == 0)
+            {
+                f.r[0] = std::move(r);
+                f.paired = false;
+                return true;
+            }
+            std::string const key = strip_mate_suffix(r.name);
+            auto it = waiting_.find(key);
+            if (it == waiting_.end())
+            {
+                waiting_.emplace(key, std::make_pair(mate, std::move(r)));
+                continue;
+            }
+            if (it->second.first == mate)
+                throw input_error{s.display(), "record", s.record_number(),
+                                  "read '" + key + "' appears twice as mate " + std::to_string(mate)};
+            int const first = mate == 1 ? 0 : 1;
+            f.r[first] = std::move(r);
+            f.r[1 - first] = std::move(it->second.second);
+            f.r[0].name = f.r[1].name = key;
+            waiting_.erase(it);
             f.paired = true;
             return true;
         }
-        if (s.is_sam() && mate == 1)
-        {
-            int mate2 = 0;
-            if (s.next(pending_, mate2))
-            {
-                if (mate2 == 2 && strip_mate_suffix(pending_.name) == strip_mate_suffix(f.r[0].name))
-                {
-                    f.r[1] = std::move(pending_);
-                    f.paired = true;
-                    return true;
-                }
-                have_pending_ = true;
-                pending_mate_ = mate2;
-            }
-            throw input_error{s.display(), "record", s.record_number(),
-                              "the mate of paired read '" + f.r[0].name +
-                                  "' does not follow it; group mates first (samtools collate)"};
-        }
-        if (s.is_sam() && mate == 2)
-            throw input_error{s.display(), "record", s.record_number(),
-                              "second mate of '" + f.r[0].name + "' without its first mate; run samtools collate"};
-        f.paired = false;
-        return true;
     }
 
 private:
@@ -276,9 +291,7 @@ private:
 
     align_options const & opt_;
     std::vector<std::unique_ptr<read_source>> src_;
-    read_in pending_;
-    int pending_mate_ = 0;
-    bool have_pending_ = false;
+    std::map<std::string, std::pair<int, read_in>> waiting_; //!< SAM input: reads whose mate has not come yet
 };
 
 struct batch

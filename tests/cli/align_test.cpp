@@ -223,6 +223,18 @@ TEST(align, bam_input_is_realigned)
         EXPECT_EQ(a.records[i].cigar, b.records[i].cigar);
         EXPECT_EQ(a.records[i].flag, b.records[i].flag);
     }
+    // coordinate-sorted input: mates are apart; every pair is still re-aligned as a pair, to the same places
+    ASSERT_EQ(run(C + " align r1.fq r2.fq --sort --no-PG -o sorted.cram", d.path).status, 0);
+    r = run(C + " align sorted.cram --no-PG -o third.bam", d.path);
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto const c = read_alignments(d / "third.bam");
+    ASSERT_EQ(c.records.size(), a.records.size());
+    std::map<std::pair<std::string, uint16_t>, int64_t> pos_a, pos_c;
+    for (auto const & x : a.records)
+        pos_a[{x.qname, x.flag}] = x.pos;
+    for (auto const & x : c.records)
+        pos_c[{x.qname, x.flag}] = x.pos;
+    EXPECT_EQ(pos_a, pos_c);
 }
 
 TEST(align, fusion_junction_reads_counted)

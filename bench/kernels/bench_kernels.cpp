@@ -6,8 +6,9 @@
 // Scoring everywhere: match 2, mismatch 8, gap of length L costs 12 + 2L (parasail / SSW: open 14, extend 2,
 // their "open" includes the first extension; WFA2: the equivalent penalties, see set_wfa2_penalties). WFA2 runs
 // ends-free (text ends free) = chemores glocal; parasail sg_dx = chemores glocal; SSW and SeqAn3 are local.
-// GCUPS = qlen * tlen cells per second; for chemores it is an effective figure where its exact-occurrence
-// shortcut or two-pass traceback skips cells.
+// GCUPS = qlen * tlen cells per second; for chemores it is an effective figure where its exact shortcuts
+// (exact occurrence, glocal one substitution, local gap-free segment above the gapped bound) or its two-pass
+// traceback skip cells.
 // Run: chemores_bench_kernels [--benchmark_filter=REGEX] (the "#" lines on stderr print pair-0 scores per library).
 #include <benchmark/benchmark.h>
 

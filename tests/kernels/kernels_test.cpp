@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iostream>
+#include <limits>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <sstream>
@@ -17,6 +20,13 @@ namespace chemores::align::kernels
 {
 // Readable test names / parameters in GoogleTest output.
 void PrintTo(simd_target t, std::ostream * os) { *os << to_string(t); }
+
+namespace detail
+{
+// Test hook defined in kernels.cpp (deliberately not in the public header): how many alignments this thread has
+// answered with the local gap-free shortcut.
+uint64_t local_gap_free_shortcut_hits() noexcept;
+} // namespace detail
 } // namespace chemores::align::kernels
 
 namespace
@@ -441,6 +451,376 @@ std::vector<ck::simd_target> simd_targets()
 }
 
 INSTANTIATE_TEST_SUITE_P(targets, kernel_target, ::testing::ValuesIn(simd_targets()),
+                         [](auto const & info)
+                         {
+                             std::string n(ck::to_string(info.param));
+                             n.erase(std::remove(n.begin(), n.end(), '.'), n.end());
+                             return n;
+                         });
+
+// ---- local gap-free shortcut ----------------------------------------------------------------------------------
+
+uint64_t shortcut_hits() { return ck::detail::local_gap_free_shortcut_hits(); }
+
+bool any_n(seq_t const & x)
+{
+    return std::any_of(x.begin(), x.end(), [](uint8_t c) { return c > 3; });
+}
+
+// Mirrors the applicability test of the local gap-free shortcut (see its proof in kernels.cpp): the gapped bound
+// B = match * min(qlen, tlen) - (gap_open + gap_extend), or nullopt when the shortcut is not attempted (seeds
+// shorter than 12, no positive bound). Kept in step with kernels.cpp on purpose: the test must notice when the
+// path silently stops being used.
+std::optional<int64_t> shortcut_bound(ck::scoring const & s, seq_t const & q, seq_t const & t)
+{
+    int64_t const a = s.match;
+    int64_t const oe = static_cast<int64_t>(s.gap_open) + s.gap_extend;
+    auto const n0 = static_cast<int64_t>(std::min(q.size(), t.size()));
+    if (oe <= 0 || n0 == 0 || a * n0 - oe < 0)
+        return std::nullopt;
+    int64_t const bound = a * n0 - oe;
+    int64_t const p = (any_n(q) || any_n(t)) ? std::min(s.mismatch, s.ambiguous) : s.mismatch;
+    int64_t const max_mismatches = (oe - 1) / (a + p);
+    int64_t min_run = std::numeric_limits<int64_t>::max();
+    for (int64_t m = 0; m <= max_mismatches && min_run >= 23; ++m)
+        min_run = std::min(min_run, ((bound + p * m) / a + 1 + m) / (m + 1));
+    int64_t const b = std::min<int64_t>((min_run + 1) / 2, 32);
+    if (b < 12 || static_cast<int64_t>(q.size()) < b || static_cast<int64_t>(t.size()) < b)
+        return std::nullopt;
+    return bound;
+}
+
+// True when the exact-occurrence shortcut (memmem) answers before the local gap-free shortcut is tried.
+bool exact_occurrence_first(ck::scoring const & s, seq_t const & q, seq_t const & t)
+{
+    return !q.empty() && q.size() <= t.size() && !any_n(q) && s.gap_open + s.gap_extend > 0 &&
+           std::search(t.begin(), t.end(), q.begin(), q.end()) != t.end();
+}
+
+seq_t substitute(std::mt19937_64 & rng, seq_t x, size_t pos)
+{
+    std::uniform_int_distribution<int> other(1, 3);
+    x[pos] = static_cast<uint8_t>(((x[pos] & 3) + other(rng)) % 4);
+    return x;
+}
+
+// Random substitution position: anywhere, or among the first / last 1-5 bases.
+size_t sub_position(std::mt19937_64 & rng, size_t len)
+{
+    std::uniform_int_distribution<int> kind(0, 2);
+    std::uniform_int_distribution<size_t> edge(0, std::min<size_t>(4, len - 1));
+    std::uniform_int_distribution<size_t> any(0, len - 1);
+    switch (kind(rng))
+    {
+    case 0:
+        return edge(rng);
+    case 1:
+        return len - 1 - edge(rng);
+    default:
+        return any(rng);
+    }
+}
+
+class local_shortcut : public kernel_target
+{
+  protected:
+    // compare() (every mode, with and without traceback, against the scalar reference), then checks that the SIMD
+    // target answered the local calls with the gap-free shortcut exactly when its proof applies. Returns whether it
+    // did. With strict == false (low-complexity inputs: the 64-diagonal cap may send it to the DP) only the
+    // "never when the proof does not apply" half is checked.
+    bool compare_local(seq_t const & q, seq_t const & t, ck::scoring const & s, bool strict = true)
+    {
+        uint64_t const before = shortcut_hits();
+        compare(q, t, s);
+        uint64_t const taken = shortcut_hits() - before;
+        if (HasFatalFailure())
+            return false;
+        ck::aligner ref(s, ck::simd_target::scalar);
+        auto const r = ref.align(q.data(), static_cast<int32_t>(q.size()), t.data(), static_cast<int32_t>(t.size()),
+                                 ck::align_mode::local);
+        EXPECT_EQ(shortcut_hits() - before, taken) << "the scalar target must never take the shortcut";
+        auto const bound = shortcut_bound(s, q, t);
+        bool const applies = bound.has_value() && r.score > *bound && !exact_occurrence_first(s, q, t);
+        SCOPED_TRACE(describe(q, t, ck::align_mode::local, s));
+        if (applies)
+        {
+            // The theorem itself: nothing with a gap scores above B.
+            EXPECT_EQ(r.cigar.size(), 1u) << cigar_string(r.cigar);
+        }
+        if (strict || !applies)
+        {
+            EXPECT_EQ(taken, applies ? 2u : 0u) << "local calls answered by the gap-free shortcut (B = "
+                                                << bound.value_or(-1) << ", score " << r.score << ")";
+        }
+        return taken == 2;
+    }
+};
+
+std::vector<ck::scoring> const & shortcut_schemes()
+{
+    static std::vector<ck::scoring> const s = [] {
+        std::vector<ck::scoring> v = schemes();
+        v.push_back({1, 1, 10, 1, 1}); // M = 5 (a gap costs as much as 5 mismatches)
+        v.push_back({2, 3, 16, 4, 2}); // M = 3
+        v.push_back({1, 2, 8, 2, 1});  // M = 3, 4 with N
+        v.push_back({3, 2, 30, 1, 1}); // M = 6: needs long reads for seeds >= 12
+        v.push_back({2, 8, 40, 1, 0}); // M = 4, 20 with N (ambiguous 0)
+        return v;
+    }();
+    return s;
+}
+
+TEST_P(local_shortcut, substituted_copies_repeats_and_ties)
+{
+    // Queries are copies of target substrings with 0, 1 or 2 substitutions (anywhere or in the first / last 1-5
+    // bases); targets hold one or two near-copies (different substitutions, same-score ties on different
+    // diagonals, copies cut by the target end), N in the query or the target, queries longer than the target.
+    std::mt19937_64 rng(8675309);
+    std::uniform_int_distribution<int32_t> qlen_d(40, 300);
+    std::uniform_int_distribution<int32_t> flank_d(0, 150);
+    std::uniform_int_distribution<int> subs_d(0, 2);
+    int taken = 0, total = 0;
+    for (auto const & s : shortcut_schemes())
+    {
+        int taken_here = 0;
+        for (int rep = 0; rep < 70 && !HasFatalFailure(); ++rep)
+        {
+            auto const qlen = static_cast<size_t>(qlen_d(rng));
+            seq_t q = random_seq(rng, static_cast<int32_t>(qlen));
+            auto near_copy = [&](int nsubs)
+            {
+                seq_t c = q;
+                for (int k = 0; k < nsubs; ++k)
+                    c = substitute(rng, c, sub_position(rng, c.size()));
+                return c;
+            };
+            if (rep % 5 == 3) // N in the query
+                q[std::uniform_int_distribution<size_t>(0, qlen - 1)(rng)] = 4;
+            seq_t const copy1 = near_copy(rep % 11 == 0 ? 0 : 1 + subs_d(rng) % 2);
+            seq_t copy2;
+            switch (rep % 4)
+            {
+            case 0: // no second copy
+                break;
+            case 1: // same substitution positions, maybe other bases: an equal-score tie on another diagonal
+                copy2 = q;
+                for (size_t k = 0; k < q.size(); ++k)
+                    if (copy1[k] != q[k])
+                        copy2 = substitute(rng, copy2, k);
+                break;
+            default:
+                copy2 = near_copy(subs_d(rng));
+                break;
+            }
+            seq_t t = random_seq(rng, flank_d(rng));
+            t.insert(t.end(), copy1.begin(), copy1.end());
+            if (!copy2.empty())
+            {
+                seq_t const spacer = random_seq(rng, flank_d(rng) / 3);
+                t.insert(t.end(), spacer.begin(), spacer.end());
+                t.insert(t.end(), copy2.begin(), copy2.end());
+            }
+            if (rep % 6 == 5) // the target ends inside the last copy
+                t.resize(t.size() - std::uniform_int_distribution<size_t>(1, 10)(rng));
+            else
+            {
+                seq_t const right = random_seq(rng, flank_d(rng));
+                t.insert(t.end(), right.begin(), right.end());
+            }
+            if (rep % 7 == 4 && !t.empty()) // N in the target
+                t[std::uniform_int_distribution<size_t>(0, t.size() - 1)(rng)] = 4;
+            if (rep % 10 == 9) // query longer than the target: the target is a substituted piece of the query
+            {
+                auto const from = std::uniform_int_distribution<size_t>(0, qlen / 4)(rng);
+                t.assign(q.begin() + static_cast<std::ptrdiff_t>(from),
+                         q.begin() + static_cast<std::ptrdiff_t>(from + qlen / 2));
+                t = substitute(rng, t, sub_position(rng, t.size()));
+            }
+            taken_here += compare_local(q, t, s) ? 1 : 0;
+            ++total;
+        }
+        taken += taken_here;
+        // Schemes with a positive gapped bound and seeds >= 12 at these lengths must use the path.
+        if (s.gap_open + s.gap_extend > s.match + s.mismatch)
+        {
+            EXPECT_GT(taken_here, 10) << "scheme {" << s.match << ',' << s.mismatch << ',' << s.gap_open << ','
+                                      << s.gap_extend << ',' << s.ambiguous << "}";
+        }
+    }
+    std::cout << "[          ] local gap-free shortcut taken in " << taken << " of " << total << " pairs\n";
+    EXPECT_GT(taken, total / 4);
+}
+
+TEST_P(local_shortcut, evenly_spaced_mismatches)
+{
+    // The extremal case of the seed argument: as many non-matching pairs as a gap-free segment scoring above the
+    // gapped bound can hold (M = floor((oe - 1) / (match + p))), evenly spaced, so the longest exact run is as short
+    // as the proof allows; copies at every offset modulo the target stride. With N: the non-matching pairs are
+    // N in the query when ambiguous <= mismatch (p = ambiguous), else substitutions plus an N in the target flank.
+    std::mt19937_64 rng(99991);
+    int taken = 0, applicable = 0;
+    for (auto const & s : shortcut_schemes())
+    {
+        for (int with_n = 0; with_n < 2; ++with_n)
+        {
+            int64_t const oe = static_cast<int64_t>(s.gap_open) + s.gap_extend;
+            int64_t const p = with_n != 0 ? std::min(s.mismatch, s.ambiguous) : s.mismatch;
+            if (oe <= 0)
+                continue;
+            auto const m = static_cast<size_t>((oe - 1) / (s.match + p));
+            for (size_t qlen : {100u, 150u, 151u, 200u, 250u, 300u})
+            {
+                int const step = qlen == 150u ? 1 : 5; // every phase against the target stride once
+                for (int off = 0; off < 45 && !HasFatalFailure(); off += step)
+                {
+                    seq_t const src = random_seq(rng, static_cast<int32_t>(qlen));
+                    seq_t q = src;
+                    for (size_t k = 1; k <= m; ++k) // positions k * qlen / (m + 1): runs of near-equal length
+                    {
+                        size_t const pos = k * qlen / (m + 1);
+                        if (with_n != 0 && s.ambiguous <= s.mismatch)
+                            q[pos] = 4;
+                        else
+                            q = substitute(rng, q, pos);
+                    }
+                    seq_t t = random_seq(rng, off);
+                    if (with_n != 0 && !t.empty())
+                        t[0] = 4;
+                    else if (with_n != 0)
+                        t.push_back(4);
+                    t.insert(t.end(), src.begin(), src.end());
+                    seq_t const right = random_seq(rng, 60);
+                    t.insert(t.end(), right.begin(), right.end());
+                    bool const did = compare_local(q, t, s);
+                    taken += did ? 1 : 0;
+                    auto const bound = shortcut_bound(s, q, t);
+                    applicable += bound.has_value() ? 1 : 0;
+                }
+            }
+        }
+    }
+    std::cout << "[          ] evenly spaced: shortcut taken in " << taken << " of " << applicable
+              << " pairs with seeds >= 12\n";
+    EXPECT_GT(taken, 300);
+}
+
+TEST_P(local_shortcut, reads_150_vs_windows_400)
+{
+    // The benchmark's shape: 150 bp reads from 400 bp windows with 0-3 substitutions (+ rare indels).
+    std::mt19937_64 rng(424242);
+    std::uniform_int_distribution<size_t> offset(0, 250);
+    std::uniform_int_distribution<int> subs(0, 3);
+    int taken = 0;
+    for (auto const & s : shortcut_schemes())
+    {
+        for (int rep = 0; rep < 25 && !HasFatalFailure(); ++rep)
+        {
+            seq_t const window = random_seq(rng, 400);
+            auto const off = static_cast<std::ptrdiff_t>(offset(rng));
+            seq_t read(window.begin() + off, window.begin() + off + 150);
+            for (int k = subs(rng); k > 0; --k)
+                read = substitute(rng, read, sub_position(rng, read.size()));
+            if (rep % 8 == 7)
+                read = mutate(rng, read, 0.01);
+            taken += compare_local(read, window, s) ? 1 : 0;
+        }
+    }
+    EXPECT_GT(taken, 50);
+}
+
+TEST_P(local_shortcut, low_complexity_and_many_diagonals)
+{
+    // Tandem repeats: many candidate diagonals (beyond the cap of 64 the DP answers), equal scores on many
+    // diagonals, homopolymers. Only correctness is required here (strict == false).
+    std::mt19937_64 rng(1234);
+    for (auto const & s : shortcut_schemes())
+    {
+        for (int period = 1; period <= 7 && !HasFatalFailure(); ++period)
+        {
+            seq_t const unit = random_seq(rng, period);
+            seq_t t;
+            while (t.size() < 400)
+                t.insert(t.end(), unit.begin(), unit.end());
+            seq_t q(t.begin() + 13, t.begin() + 163);
+            compare_local(substitute(rng, q, 75), t, s, false);
+            compare_local(substitute(rng, q, 2), t, s, false);
+            seq_t t2 = random_seq(rng, 100); // the repeat embedded in random sequence
+            t2.insert(t2.end(), t.begin(), t.begin() + 200);
+            seq_t const tail = random_seq(rng, 100);
+            t2.insert(t2.end(), tail.begin(), tail.end());
+            compare_local(substitute(rng, q, 148), t2, s, false);
+        }
+    }
+}
+
+TEST_P(local_shortcut, hand_checked_results)
+{
+    std::mt19937_64 rng(77);
+    ck::scoring const s{}; // 2, 8, 12, 2, 1: B = 300 - 14 = 286 for 150 bp
+    seq_t const window = random_seq(rng, 400);
+    seq_t const read(window.begin() + 100, window.begin() + 250);
+    ck::aligner sut(s, GetParam());
+    auto run = [&](seq_t const & q, seq_t const & t)
+    {
+        uint64_t const before = shortcut_hits();
+        auto r = sut.align(q.data(), static_cast<int32_t>(q.size()), t.data(), static_cast<int32_t>(t.size()),
+                           ck::align_mode::local);
+        EXPECT_EQ(shortcut_hits() - before, 1u) << "shortcut not taken";
+        return r;
+    };
+    // One substitution in the middle: the whole read, 149 * 2 - 8 = 290 > 286.
+    auto const mid = run(substitute(rng, read, 70), window);
+    EXPECT_EQ(mid.score, 290);
+    EXPECT_EQ(cigar_string(mid.cigar), "150M");
+    EXPECT_EQ(mid.query_begin, 0);
+    EXPECT_EQ(mid.target_begin, 100);
+    EXPECT_EQ(mid.target_end, 250);
+    // Substitution at the last base: clipped (298 > 290).
+    auto const last = run(substitute(rng, read, 149), window);
+    EXPECT_EQ(last.score, 298);
+    EXPECT_EQ(cigar_string(last.cigar), "149M");
+    EXPECT_EQ(last.query_end, 149);
+    EXPECT_EQ(last.target_end, 249);
+    // Substitution 5 bases from the end: full read (290) and clipped read (290) tie on the same diagonal; the end
+    // cell with the smaller anti-diagonal wins.
+    auto const tie = run(substitute(rng, read, 145), window);
+    EXPECT_EQ(tie.score, 290);
+    EXPECT_EQ(cigar_string(tie.cigar), "145M");
+    EXPECT_EQ(tie.target_begin, 100);
+    // Substitution at the first base: clipped at the start (the DP starts after a cell with H == 0).
+    auto const first = run(substitute(rng, read, 0), window);
+    EXPECT_EQ(first.score, 298);
+    EXPECT_EQ(cigar_string(first.cigar), "149M");
+    EXPECT_EQ(first.query_begin, 1);
+    EXPECT_EQ(first.target_begin, 101);
+    // Score only: same score and end, no begin, no CIGAR.
+    seq_t const q2 = substitute(rng, read, 30);
+    uint64_t const before = shortcut_hits();
+    auto const so = sut.align(q2.data(), 150, window.data(), 400, ck::align_mode::local, false);
+    EXPECT_EQ(shortcut_hits() - before, 1u);
+    EXPECT_EQ(so.score, 290);
+    EXPECT_EQ(so.query_end, 150);
+    EXPECT_EQ(so.target_end, 250);
+    EXPECT_EQ(so.query_begin, -1);
+    EXPECT_EQ(so.target_begin, -1);
+    EXPECT_TRUE(so.cigar.empty());
+    // A 1 bp deletion in the middle: 150 matches - 14 = 286 = B, not above it -> the DP answers.
+    seq_t del(window.begin() + 100, window.begin() + 175);
+    del.insert(del.end(), window.begin() + 176, window.begin() + 251);
+    uint64_t const before_del = shortcut_hits();
+    auto const d = sut.align(del.data(), 150, window.data(), 400, ck::align_mode::local);
+    EXPECT_EQ(shortcut_hits(), before_del);
+    EXPECT_EQ(d.score, 286);
+    // The scalar target never takes it.
+    ck::aligner ref(s, ck::simd_target::scalar);
+    seq_t const q3 = substitute(rng, read, 70);
+    uint64_t const before_ref = shortcut_hits();
+    auto const rr = ref.align(q3.data(), 150, window.data(), 400, ck::align_mode::local);
+    EXPECT_EQ(shortcut_hits(), before_ref);
+    EXPECT_EQ(rr.score, 290);
+}
+
+INSTANTIATE_TEST_SUITE_P(targets, local_shortcut, ::testing::ValuesIn(simd_targets()),
                          [](auto const & info)
                          {
                              std::string n(ck::to_string(info.param));

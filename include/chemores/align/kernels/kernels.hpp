@@ -45,8 +45,14 @@
 // match * qlen, which no other kind of alignment can reach, so the result (leftmost occurrence, CIGAR qlen M) is
 // the one the DP would return under the tie rules above. Glocal only, when there is no exact occurrence, neither
 // sequence has N and gap_open + gap_extend > match + mismatch: the leftmost gap-free placement with exactly one
-// substitution is likewise provably the DP result (every gapped alignment scores less). The scalar target never
-// takes these shortcuts (it is the reference the differential tests compare against).
+// substitution is likewise provably the DP result (every gapped alignment scores less). Local only (gap-free
+// shortcut): no alignment containing a gap scores more than B = match * min(qlen, tlen) - (gap_open + gap_extend);
+// a gap-free segment scoring more than B has few enough mismatches to contain an exact run of a computable length
+// R, so seeding with b-mers (b = min((R + 1) / 2, 32), at least 12) finds every diagonal that can hold one; the best
+// gap-free segment over those diagonals (the DP's own end-cell and H == 0 rules along a diagonal) is returned with
+// CIGAR len M when it scores more than B, which makes it the DP result (proof above local_gap_free_shortcut in
+// kernels.cpp). Otherwise (or with more than 64 candidate diagonals) the DP runs. The scalar target never takes
+// these shortcuts (it is the reference the differential tests compare against).
 //
 // Two-pass traceback: for a target at least 4x longer than the query, the SIMD targets run a score-only pass,
 // then the traceback pass only on the target columns an optimal path can reach (see kernels.cpp for why the CIGAR

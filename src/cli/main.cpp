@@ -22,6 +22,7 @@ std::vector<command> const & commands()
     static std::vector<command> const table{
         {"align", "align reads to the resistance panel (ABL1, BCR::ABL1, SLC19A1, miRNAs) with SIMD kernels",
          setup_align},
+        {"catalogue", "list, validate or show the mutation catalogue (ABL1 TKI resistance, SLC19A1)", setup_catalogue},
         {"version", "print version, SIMD targets and reference checksums", setup_version},
     };
     return table;

@@ -11,6 +11,7 @@
 #include <chemores/catalogue/hgvs.hpp>
 #include <chemores/core/dna.hpp>
 #include <chemores/core/errors.hpp>
+#include <chemores/core/text.hpp>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -54,29 +55,6 @@ std::string builtin_origin(std::string_view file)
     return std::string{builtin_prefix} + std::string{file};
 }
 
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
-
-std::vector<std::string_view> split(std::string_view s, std::string_view sep)
-{
-    std::vector<std::string_view> out;
-    size_t b = 0;
-    while (true)
-    {
-        auto const e = s.find(sep, b);
-        out.push_back(s.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b));
-        if (e == std::string_view::npos)
-            break;
-        b = e + sep.size();
-    }
-    return out;
-}
 
 // Split a list cell at `sep`, trimming and dropping empty items.
 std::vector<std::string> split_list(std::string_view s, std::string_view sep)

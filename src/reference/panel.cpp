@@ -1,5 +1,6 @@
 #include <chemores/core/dna.hpp>
 #include <chemores/core/errors.hpp>
+#include <chemores/core/text.hpp>
 #include <chemores/io/sequence_reader.hpp>
 #include <chemores/reference/panel.hpp>
 
@@ -24,20 +25,6 @@ extern std::string_view const mirna_hairpins_fa;
 
 namespace
 {
-std::vector<std::string_view> split(std::string_view s, char sep)
-{
-    std::vector<std::string_view> out;
-    size_t b = 0;
-    while (true)
-    {
-        auto const e = s.find(sep, b);
-        out.push_back(s.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b));
-        if (e == std::string_view::npos)
-            break;
-        b = e + 1;
-    }
-    return out;
-}
 
 int64_t parse_int(std::string_view s, std::string const & origin, size_t line, std::string_view what)
 {
@@ -56,7 +43,7 @@ void for_each_row(std::string_view text, F && f)
 {
     size_t line_no = 0;
     bool header_seen = false;
-    for (auto line : split(text, '\n'))
+    for (auto line : split(text, "\n"))
     {
         ++line_no;
         if (!line.empty() && line.back() == '\r')
@@ -68,7 +55,7 @@ void for_each_row(std::string_view text, F && f)
             header_seen = true;
             continue;
         }
-        f(split(line, '\t'), line_no);
+        f(split(line, "\t"), line_no);
     }
 }
 } // namespace
@@ -81,7 +68,7 @@ panel panel::from_text(std::string const & origin,
     panel p;
     p.origin_ = origin;
     size_t line_no = 0;
-    for (auto line : split(fasta, '\n'))
+    for (auto line : split(fasta, "\n"))
     {
         ++line_no;
         if (!line.empty() && line.back() == '\r')

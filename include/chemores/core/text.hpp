@@ -1,0 +1,37 @@
+#pragma once
+//!\file
+//!\brief Small text helpers shared by the TSV/FASTA parsers.
+
+#include <string_view>
+#include <vector>
+
+namespace chemores
+{
+
+//!\brief Split `s` at every `sep`; keeps empty fields (a TSV row "a\t\tb" has three fields).
+inline std::vector<std::string_view> split(std::string_view s, std::string_view sep)
+{
+    std::vector<std::string_view> out;
+    size_t b = 0;
+    while (true)
+    {
+        auto const e = s.find(sep, b);
+        out.push_back(s.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b));
+        if (e == std::string_view::npos)
+            break;
+        b = e + sep.size();
+    }
+    return out;
+}
+
+//!\brief `s` without leading and trailing spaces, tabs and carriage returns.
+inline std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+} // namespace chemores

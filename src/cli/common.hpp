@@ -53,6 +53,7 @@ struct command
 };
 
 std::function<int()> setup_align(CLI::App & app);
+std::function<int()> setup_call(CLI::App & app);
 std::function<int()> setup_catalogue(CLI::App & app);
 std::function<int()> setup_version(CLI::App & app);
 

@@ -22,6 +22,8 @@ std::vector<command> const & commands()
     static std::vector<command> const table{
         {"align", "align reads to the resistance panel (ABL1, BCR::ABL1, SLC19A1, miRNAs) with SIMD kernels",
          setup_align},
+        {"call", "call known drug-resistance mutations (BCR::ABL1 kinase domain, SLC19A1) with per-drug interpretation",
+         setup_call},
         {"catalogue", "list, validate or show the mutation catalogue (ABL1 TKI resistance, SLC19A1)", setup_catalogue},
         {"version", "print version, SIMD targets and reference checksums", setup_version},
     };

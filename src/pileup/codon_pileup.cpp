@@ -354,10 +354,10 @@ private:
         }
         else
         {
-            if (opt_.exons_path.empty())
-                throw config_error{path_ + " is aligned to " + std::string{to_string(kind_)} +
-                                   ": genome coordinates need the exon table (references/panel/exons.tsv)"};
-            auto const table = exon_table::from_file(opt_.exons_path);
+            auto const table = opt_.exons_path.empty()
+                                   ? exon_table::from_text("builtin:panel/exons.tsv",
+                                                           reference::bundled_file("panel/exons.tsv"))
+                                   : exon_table::from_file(opt_.exons_path);
             for (uint32_t t = 0; t < targets_.size(); ++t)
             {
                 auto const [parent, start] = canonical_[t];

@@ -21,7 +21,32 @@ extern std::string_view const transcripts_fa;
 extern std::string_view const transcripts_tsv;
 extern std::string_view const segments_tsv;
 extern std::string_view const mirna_hairpins_fa;
+extern std::string_view const mirna_matures_fa;
+extern std::string_view const mirna_matures_tsv;
+extern std::string_view const utr3_fa;
+extern std::string_view const exons_tsv;
+extern std::string_view const utr3_tsv;
+extern std::string_view const mirna_targets_tsv;
 } // namespace embedded
+
+std::string_view bundled_file(std::string_view name)
+{
+    static std::pair<std::string_view, std::string_view const *> const files[]{
+        {"panel/transcripts.fa", &embedded::transcripts_fa},
+        {"panel/transcripts.tsv", &embedded::transcripts_tsv},
+        {"panel/segments.tsv", &embedded::segments_tsv},
+        {"panel/mirna_hairpins.fa", &embedded::mirna_hairpins_fa},
+        {"panel/mirna_matures.fa", &embedded::mirna_matures_fa},
+        {"panel/mirna_matures.tsv", &embedded::mirna_matures_tsv},
+        {"panel/utr3.fa", &embedded::utr3_fa},
+        {"panel/exons.tsv", &embedded::exons_tsv},
+        {"panel/utr3.tsv", &embedded::utr3_tsv},
+        {"catalogue/mirna_targets.tsv", &embedded::mirna_targets_tsv}};
+    for (auto const & [n, data] : files)
+        if (n == name)
+            return *data;
+    throw internal_error{"no bundled file '" + std::string{name} + "'"};
+}
 
 namespace
 {

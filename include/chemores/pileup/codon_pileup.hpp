@@ -68,7 +68,7 @@ struct options
     //!\brief Reads with any of these SAM flags are skipped (default: unmapped, secondary, QC fail, duplicate,
     //!       supplementary).
     uint16_t exclude_flags = 0x4 | 0x100 | 0x200 | 0x400 | 0x800;
-    //!\brief The exon table (references/panel/exons.tsv) for genome-aligned input; needed only for GRCh38/hg19.
+    //!\brief The exon table for genome-aligned input (GRCh38/hg19); empty = the bundled references/panel/exons.tsv.
     std::string exons_path;
     //!\brief FASTA for decoding CRAM without an embedded reference (empty: embedded or the REF_PATH/UR default).
     std::string reference_path;

@@ -81,4 +81,11 @@ private:
     std::string checksum_;
 };
 
+/*!\brief A bundled data file compiled into the binary, by its path under references/: "panel/transcripts.fa",
+ *        "panel/transcripts.tsv", "panel/segments.tsv", "panel/mirna_hairpins.fa", "panel/mirna_matures.fa",
+ *        "panel/mirna_matures.tsv", "panel/utr3.fa", "panel/exons.tsv", "panel/utr3.tsv", "catalogue/mirna_targets.tsv".
+ * \throws internal_error for any other name.
+ */
+std::string_view bundled_file(std::string_view name);
+
 } // namespace chemores::reference

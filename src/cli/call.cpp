@@ -1,0 +1,524 @@
+// chemores call: known drug-resistance mutations from BAM/CRAM (panel or genome) or FASTQ, per-drug interpretation.
+
+#include "common.hpp"
+
+#include <chemores/align/kernels/kernels.hpp>
+#include <chemores/align/pipeline.hpp>
+#include <chemores/call/caller.hpp>
+#include <chemores/call/report.hpp>
+#include <chemores/core/atomic_output.hpp>
+#include <chemores/core/errors.hpp>
+#include <chemores/core/text.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <htslib/sam.h>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+namespace chemores::cli
+{
+
+namespace
+{
+
+namespace fs = std::filesystem;
+
+struct call_cli_options
+{
+    std::vector<std::string> inputs;
+    std::string outdir;
+    std::string samples_sheet;
+    std::vector<std::string> catalogues;
+    bool catalogue_only = false;
+    std::string cram_reference;
+    std::string exons;
+    bool no_amplicon = false;
+    bool no_index = false;
+    bool allow_empty = false;
+    call::call_options call;
+};
+
+//!\brief One sample: a BAM/CRAM, or FASTQ file(s) to align first.
+struct sample_input
+{
+    std::string name;
+    std::string bam;
+    std::vector<std::string> fastq;
+    std::string origin; //!< where it was declared (sheet line or "command line")
+};
+
+bool ends_with(std::string_view s, std::string_view suffix)
+{
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string lower(std::string s)
+{
+    for (char & c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool is_alignment_file(std::string const & path)
+{
+    auto const l = lower(path);
+    return ends_with(l, ".bam") || ends_with(l, ".cram") || ends_with(l, ".sam") || ends_with(l, ".sam.gz");
+}
+
+//!\brief File name without directory and without .gz/.fq/.fastq/.bam/.cram/.sam.
+std::string stem(std::string const & path)
+{
+    std::string s = fs::path{path}.filename().string();
+    for (std::string_view ext : {".gz", ".bgz", ".fq", ".fastq", ".fa", ".fasta", ".bam", ".cram", ".sam"})
+        if (ends_with(lower(s), ext))
+            s.resize(s.size() - ext.size());
+    return s;
+}
+
+//!\brief "x_R1_001" -> ("x_R2_001", "x"), "x_1" -> ("x_2", "x"); nullopt if the name carries no read-1 mark.
+std::optional<std::pair<std::string, std::string>> mate_of(std::string const & path)
+{
+    std::string const dir = fs::path{path}.parent_path().string();
+    std::string const file = fs::path{path}.filename().string();
+    for (std::string_view mark : {"_R1_", "_R1.", ".R1.", "_1.", ".1."})
+    {
+        auto const p = file.rfind(mark);
+        if (p == std::string::npos)
+            continue;
+        std::string mate = file;
+        mate[p + mark.size() - 2] = '2';
+        std::string const name = stem(file.substr(0, p));
+        return std::make_pair((dir.empty() ? "" : dir + "/") + mate, name);
+    }
+    return std::nullopt;
+}
+
+//!\brief The SM of the BAM's read groups if there is exactly one, else empty.
+std::string sample_from_header(std::string const & path)
+{
+    htsFile * fp = hts_open(path.c_str(), "r");
+    if (!fp)
+        return {};
+    sam_hdr_t * h = sam_hdr_read(fp);
+    std::set<std::string> names;
+    if (h)
+    {
+        int const n = sam_hdr_count_lines(h, "RG");
+        for (int i = 0; i < n; ++i)
+        {
+            kstring_t ks{0, 0, nullptr};
+            if (sam_hdr_find_tag_pos(h, "RG", i, "SM", &ks) == 0)
+                names.insert(std::string{ks.s, ks.l});
+            free(ks.s);
+        }
+        sam_hdr_destroy(h);
+    }
+    hts_close(fp);
+    return names.size() == 1 ? *names.begin() : std::string{};
+}
+
+std::vector<sample_input> samples_from_arguments(std::vector<std::string> const & inputs)
+{
+    std::vector<sample_input> out;
+    std::vector<std::string> fastq;
+    for (auto const & f : inputs)
+    {
+        if (is_alignment_file(f))
+        {
+            auto name = sample_from_header(f);
+            out.push_back({name.empty() ? stem(f) : name, f, {}, "command line"});
+        }
+        else
+            fastq.push_back(f);
+    }
+    if (fastq.size() == 1)
+        out.push_back({stem(fastq[0]), {}, fastq, "command line"});
+    else if (fastq.size() == 2 && !mate_of(fastq[0]))
+    {
+        // Two FASTQ files without R1/R2 marks: one paired sample, named by their common prefix.
+        auto const a = stem(fastq[0]), b = stem(fastq[1]);
+        size_t n = 0;
+        while (n < a.size() && n < b.size() && a[n] == b[n])
+            ++n;
+        std::string name = a.substr(0, n);
+        while (!name.empty() && (name.back() == '_' || name.back() == '.' || name.back() == '-'))
+            name.pop_back();
+        out.push_back({name.empty() ? a : name, {}, fastq, "command line"});
+    }
+    else if (!fastq.empty())
+    {
+        std::set<std::string> used;
+        for (auto const & f : fastq)
+        {
+            if (used.contains(f))
+                continue;
+            auto const m = mate_of(f);
+            if (!m)
+            {
+                if (std::any_of(fastq.begin(), fastq.end(), [&](std::string const & g) {
+                        auto const mg = mate_of(g);
+                        return mg && mg->first == f;
+                    }))
+                    continue; // f is the R2 of another file
+                throw config_error{"cannot tell which FASTQ files are mates: " + f +
+                                   " has no _R1/_1 mark; give one sample per run or a --samples sheet"};
+            }
+            if (std::find(fastq.begin(), fastq.end(), m->first) == fastq.end())
+                throw config_error{"the mate of " + f + " (" + m->first + ") is not among the inputs"};
+            used.insert(f);
+            used.insert(m->first);
+            out.push_back({m->second, {}, {f, m->first}, "command line"});
+        }
+    }
+    return out;
+}
+
+std::vector<sample_input> samples_from_sheet(std::string const & path)
+{
+    std::ifstream in{path};
+    if (!in)
+        throw input_error{path, "cannot open the sample sheet"};
+    fs::path const base = fs::path{path}.parent_path();
+    auto resolve = [&](std::string const & p) -> std::string {
+        if (p.empty() || p == "." || p == "NA")
+            return {};
+        fs::path const q{p};
+        return q.is_absolute() || base.empty() ? p : (base / q).string();
+    };
+    std::string line;
+    uint64_t n = 0;
+    std::map<std::string, size_t> col;
+    std::vector<sample_input> out;
+    while (std::getline(in, line))
+    {
+        ++n;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.empty() || line[0] == '#')
+            continue;
+        auto const f = split(line, "\t");
+        if (col.empty())
+        {
+            for (size_t i = 0; i < f.size(); ++i)
+                col[std::string{trim(f[i])}] = i;
+            if (!col.contains("sample"))
+                throw input_error{path, n, "the header must name a 'sample' column (then fastq_1, fastq_2 or bam)"};
+            if (!col.contains("bam") && !col.contains("fastq_1"))
+                throw input_error{path, n, "the header must have a 'bam' or a 'fastq_1' column"};
+            continue;
+        }
+        auto get = [&](char const * name) -> std::string {
+            auto it = col.find(name);
+            return it == col.end() || it->second >= f.size() ? std::string{} : std::string{trim(f[it->second])};
+        };
+        sample_input s;
+        s.name = get("sample");
+        s.origin = path + " line " + std::to_string(n);
+        if (s.name.empty())
+            throw input_error{path, n, "empty sample name"};
+        if (s.name.find_first_of(" \t/\\") != std::string::npos)
+            throw input_error{path, n, "sample name '" + s.name + "' contains a space or a slash"};
+        s.bam = resolve(get("bam"));
+        for (auto const * c : {"fastq_1", "fastq_2"})
+            if (auto p = resolve(get(c)); !p.empty())
+                s.fastq.push_back(p);
+        if (s.bam.empty() == s.fastq.empty())
+            throw input_error{path, n, "give either bam or fastq_1 [fastq_2] for sample '" + s.name + "'"};
+        if (!get("fastq_2").empty() && get("fastq_1").empty())
+            throw input_error{path, n, "fastq_2 without fastq_1 for sample '" + s.name + "'"};
+        out.push_back(std::move(s));
+    }
+    if (col.empty())
+        throw input_error{path, "empty sample sheet (no header line)"};
+    if (out.empty())
+        throw input_error{path, "the sample sheet lists no samples"};
+    return out;
+}
+
+//!\brief Everything that can be checked before any work starts.
+void check_inputs(std::vector<sample_input> const & samples)
+{
+    std::set<std::string> names;
+    for (auto const & s : samples)
+    {
+        if (!names.insert(s.name).second)
+            throw config_error{"duplicate sample name '" + s.name + "' (" + s.origin +
+                               "); name samples uniquely (@RG SM, file names, or a --samples sheet)"};
+        std::vector<std::string> files = s.fastq;
+        if (!s.bam.empty())
+            files.push_back(s.bam);
+        for (auto const & f : files)
+            if (::access(f.c_str(), R_OK) != 0)
+                throw input_error{f, "cannot read (sample '" + s.name + "', " + s.origin + ")"};
+        if (s.bam.empty())
+            continue;
+        htsFile * fp = hts_open(s.bam.c_str(), "r");
+        if (!fp)
+            throw input_error{s.bam, "not a SAM/BAM/CRAM file"};
+        sam_hdr_t * h = sam_hdr_read(fp);
+        std::string so;
+        bool has_index = false;
+        if (h)
+        {
+            kstring_t ks{0, 0, nullptr};
+            if (sam_hdr_find_tag_hd(h, "SO", &ks) == 0)
+                so.assign(ks.s, ks.l);
+            free(ks.s);
+            hts_idx_t * idx = sam_index_load(fp, s.bam.c_str());
+            has_index = idx != nullptr;
+            if (idx)
+                hts_idx_destroy(idx);
+            sam_hdr_destroy(h);
+        }
+        hts_close(fp);
+        if (!h)
+            throw input_error{s.bam, "not a SAM/BAM/CRAM file, or its header is damaged"};
+        std::string const sorted = stem(s.bam) + ".sorted." + (ends_with(lower(s.bam), ".cram") ? "cram" : "bam");
+        if (!so.empty() && so != "coordinate")
+            throw input_error{s.bam, "not sorted by coordinate (@HD SO:" + so + "); run: samtools sort -o " + sorted +
+                                         " " + s.bam + " && samtools index " + sorted + ", then call " + sorted};
+        if (!has_index)
+            throw input_error{s.bam, "no index (.bai, .csi or .crai) beside it; run: samtools index " + s.bam +
+                                         (so.empty() ? " (after samtools sort if it is not sorted by coordinate)"
+                                                     : "")};
+    }
+}
+
+//!\brief Removes a directory tree when it goes out of scope.
+struct work_dir
+{
+    fs::path path;
+    ~work_dir()
+    {
+        std::error_code ec;
+        if (!path.empty())
+            fs::remove_all(path, ec);
+    }
+};
+
+} // namespace
+
+std::function<int()> setup_call(CLI::App & app)
+{
+    auto common = std::make_shared<common_options>();
+    auto o = std::make_shared<call_cli_options>();
+    app.description(
+        "Call the catalogued drug-resistance mutations (BCR::ABL1 kinase domain: imatinib, dasatinib, nilotinib, "
+        "bosutinib, ponatinib, asciminib; SLC19A1/hRFC: methotrexate), variants of unknown significance, compound "
+        "mutations and the BCR::ABL1 transcript type, with a per-drug interpretation.\n"
+        "Inputs: sorted, indexed BAM/CRAM files (aligned to the chemores panel, or to GRCh38/hg19 with or without "
+        "'chr'), or FASTQ (R1 [R2]; aligned internally, the sorted BAM is kept in DIR). One sample per BAM; several "
+        "samples per run, or a --samples sheet (TSV: sample, fastq_1, fastq_2 or bam; paths relative to the sheet).\n"
+        "Writes into DIR: calls.vcf.gz (+ .tbi), calls.tsv, result.json, summary.txt, matrix.tsv (several samples).");
+    app.add_option("inputs", o->inputs, "BAM/CRAM files, or FASTQ R1 [R2] (several pairs need _R1/_R2 names)");
+    app.add_option("-o,--output", o->outdir, "output directory (created if missing)")->required();
+    add_common_options(app, *common, opt_threads | opt_verbosity | opt_simd);
+    app.add_option("--samples", o->samples_sheet, "sample sheet (TSV with a header: sample, fastq_1, fastq_2, bam)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--catalogue", o->catalogues, "user catalogue (columns of abl1_mutations.tsv), repeatable")
+        ->check(CLI::ExistingFile)
+        ->allow_extra_args(false);
+    app.add_flag("--catalogue-only", o->catalogue_only, "use only the --catalogue files");
+    auto & c = o->call;
+    app.add_option("--min-vaf", c.min_vaf,
+                   "fraction a NOT_DETECTED must rule out: entries whose limit of detection is above it are "
+                   "NOT_ASSESSABLE")
+        ->capture_default_str();
+    app.add_option("--alpha", c.alpha, "family-wise significance level (Bonferroni over the catalogue entries)")
+        ->capture_default_str();
+    app.add_option("--min-alt-molecules", c.min_alt_molecules, "never call fewer alternative molecules")
+        ->capture_default_str();
+    app.add_option("-q,--min-MQ", c.pileup.min_mapping_quality, "skip reads with mapping quality below")
+        ->check(CLI::Range(0, 255))
+        ->capture_default_str();
+    app.add_option("-Q,--min-BQ", c.pileup.min_base_quality, "skip codons with a base quality below")
+        ->check(CLI::Range(0, 93))
+        ->capture_default_str();
+    app.add_option("--max-BQ", c.max_base_quality,
+                   "base qualities above count as this in the error model (Q30 = error floor 1e-3 per base)")
+        ->capture_default_str();
+    app.add_option("--end-distance", c.pileup.end_distance,
+                   "bases this close to a read end count as low quality (0 for amplicons; 3-5 for capture/WGS)")
+        ->check(CLI::Range(0, 1000))
+        ->capture_default_str();
+    app.add_flag("--no-vus", [o](int64_t) { o->call.vus = false; },
+                 "do not report variants of unknown significance (ABL1 codons 229-500, SLC19A1 CDS)");
+    app.add_flag("--no-amplicon", o->no_amplicon,
+                 "capture/WGS data: an alternative seen on one strand only is strand-biased whatever the reference");
+    app.add_option("--junction-anchor", c.junction_anchor, "bases a read must align on each side of a fusion junction")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    app.add_option("-T,--cram-reference", o->cram_reference, "FASTA to decode CRAM files that do not embed it")
+        ->check(CLI::ExistingFile);
+    app.add_option("--exons", o->exons, "exon table for genome-aligned input (default: the bundled exons.tsv)")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--write-index", [](int64_t) {}, "index calls.vcf.gz (the default; see --no-index)");
+    app.add_flag("--no-index", o->no_index, "do not write calls.vcf.gz.tbi");
+    app.add_flag("--allow-empty", o->allow_empty,
+                 "a sample with no read on any catalogue codon is reported (all NOT_ASSESSABLE) instead of an error");
+
+    return [common, o] {
+        auto opt = o->call;
+        opt.pileup.reference_path = o->cram_reference;
+        opt.pileup.exons_path = o->exons;
+        opt.strand.amplicon_aware = !o->no_amplicon;
+        if (!(opt.min_vaf > 0.0 && opt.min_vaf < 1.0))
+            throw config_error{"--min-vaf must be a fraction in (0, 1), e.g. 0.03 for 3 %"};
+        if (!(opt.alpha > 0.0 && opt.alpha < 1.0))
+            throw config_error{"--alpha must be in (0, 1)"};
+        if (opt.max_base_quality < 1 || opt.max_base_quality > 93)
+            throw config_error{"--max-BQ must be in 1..93"};
+        if (opt.min_alt_molecules < 1)
+            throw config_error{"--min-alt-molecules must be at least 1"};
+
+        // Samples, checked before any work starts.
+        std::vector<sample_input> samples;
+        if (!o->samples_sheet.empty())
+            samples = samples_from_sheet(o->samples_sheet);
+        auto more = samples_from_arguments(o->inputs);
+        samples.insert(samples.end(), more.begin(), more.end());
+        if (samples.empty())
+            throw config_error{"no input: give BAM/CRAM files, FASTQ R1 [R2], or --samples SHEET"};
+        check_inputs(samples);
+
+        auto const panel = reference::panel::builtin("transcripts");
+        catalogue::load_options lo;
+        lo.builtin = !o->catalogue_only;
+        lo.files = o->catalogues;
+        if (o->catalogue_only && lo.files.empty())
+            throw config_error{"--catalogue-only needs at least one --catalogue FILE"};
+        auto const cat = catalogue::catalogue::load(panel, lo);
+
+        fs::path const dir{o->outdir};
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec || !fs::is_directory(dir))
+            throw output_error{o->outdir + ": cannot create the output directory: " + ec.message()};
+        atomic_outputs outputs;
+        work_dir work{dir / (".chemores-call.tmp" + std::to_string(::getpid()))};
+        fs::create_directories(work.path, ec);
+        if (ec)
+            throw output_error{work.path.string() + ": cannot create: " + ec.message()};
+
+        std::string const simd = common->simd == "auto"
+                                     ? std::string{align::kernels::to_string(align::kernels::best_available_target())}
+                                     : common->simd;
+        // FASTQ samples: align into the work directory (sorted, indexed), kept as DIR/<sample>.bam.
+        for (auto & s : samples)
+        {
+            if (s.fastq.empty())
+                continue;
+            align::align_options ao;
+            ao.inputs = s.fastq;
+            ao.output.path = (work.path / (s.name + ".bam")).string();
+            ao.output.sort = true;
+            ao.output.write_index = true;
+            ao.output.threads = common->threads;
+            ao.read_group = "@RG\tID:" + s.name + "\tSM:" + s.name;
+            ao.simd = common->simd;
+            ao.command_line = command_line();
+            ao.progress = false;
+            if (common->verbosity >= 1)
+                std::cerr << "chemores call: aligning " << s.name << " (" << s.fastq.size() << " FASTQ file"
+                          << (s.fastq.size() > 1 ? "s" : "") << ")\n";
+            align::run_align(ao);
+            s.bam = ao.output.path;
+        }
+
+        // Call, samples in parallel (each pileup is one pass over its file); results in input order.
+        std::vector<call::sample_result> results(samples.size());
+        std::vector<std::exception_ptr> errors(samples.size());
+        std::atomic<size_t> next{0};
+        auto worker = [&] {
+            for (size_t i; (i = next++) < samples.size();)
+            {
+                try
+                {
+                    results[i] = call::call_sample(samples[i].name, samples[i].bam, panel, cat, opt);
+                    results[i].reads = samples[i].fastq;
+                    if (!samples[i].fastq.empty())
+                        results[i].input = (dir / (samples[i].name + ".bam")).string();
+                }
+                catch (...)
+                {
+                    errors[i] = std::current_exception();
+                }
+            }
+        };
+        {
+            std::vector<std::jthread> pool;
+            size_t const n = std::min<size_t>(static_cast<size_t>(common->threads), samples.size());
+            for (size_t t = 1; t < n; ++t)
+                pool.emplace_back(worker);
+            worker();
+        }
+        for (auto const & e : errors)
+            if (e)
+                std::rethrow_exception(e);
+        for (size_t i = 0; i < results.size(); ++i)
+        {
+            uint64_t covered = 0;
+            for (auto const & v : results[i].calls)
+                covered += v.depth;
+            if (covered == 0 && !o->allow_empty)
+                throw input_error{samples[i].bam, "no read passing the filters covers any catalogue codon (reads "
+                                                  "not on the panel's genes, or all filtered); --allow-empty reports "
+                                                  "such a sample as NOT_ASSESSABLE"};
+        }
+        call::complete_vus(results, opt);
+
+        call::provenance prov;
+        prov.command = command_line();
+        prov.simd_target = simd;
+        prov.reference_origin = panel.origin();
+        prov.reference_checksum = panel.checksum();
+        prov.catalogue = cat.meta();
+        prov.options = opt;
+        auto const doc = call::to_json(results, prov);
+
+        auto write_text = [&](std::string const & name, std::string const & text) {
+            std::string const final_path = (dir / name).string();
+            std::string const tmp = outputs.add(final_path);
+            std::ofstream out{tmp, std::ios::binary};
+            out << text;
+            out.close();
+            if (!out)
+                throw output_error{final_path + ": write failed"};
+        };
+        write_text("result.json", doc.dump(2) + "\n");
+        write_text("calls.tsv", call::render_tsv(doc));
+        write_text("summary.txt", call::render_summary(doc));
+        if (results.size() > 1)
+            write_text("matrix.tsv", call::render_matrix(doc));
+        {
+            std::string const vcf = (dir / "calls.vcf.gz").string();
+            std::string const tmp = outputs.add(vcf);
+            std::string const tmp_index = o->no_index ? std::string{} : outputs.add(vcf + ".tbi");
+            call::write_bgzf_vcf(call::render_vcf(results, panel, prov), tmp, tmp_index);
+        }
+        for (auto const & s : samples)
+            if (!s.fastq.empty())
+                for (std::string const ext : {".bam", ".bam.bai"})
+                {
+                    fs::path const from = work.path / (s.name + ext);
+                    std::string const tmp = outputs.add((dir / (s.name + ext)).string());
+                    fs::rename(from, tmp, ec);
+                    if (ec)
+                        throw output_error{from.string() + ": cannot move into " + o->outdir + ": " + ec.message()};
+                }
+        outputs.commit();
+        if (common->verbosity >= 1)
+            std::cerr << call::render_summary(doc);
+        return 0;
+    };
+}
+
+} // namespace chemores::cli

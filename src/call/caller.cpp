@@ -91,21 +91,41 @@ struct test_outcome
     double mean_error = 0.0;
 };
 
-//!\brief The sequencing-error null for "a molecule carrying `ref` is read as one of `alts`", over every molecule.
+/*!\brief The sequencing-error null for "a molecule is read as one of `alts`", per base-quality class.
+ * \details A molecule's true codon is taken to be one of the observed codons that are not alternatives, in their
+ *          observed proportions (the reference, and any real allele present: a T315I clone at 20 % misread at one
+ *          more base is a source of T315? codons the reference alone would not explain). For quality q:
+ *          e(q) = sum over codons c not in alts of w_c * P(c read as any of alts | q), w_c = count_c / their total.
+ *          With no molecule outside `alts`, the reference codon is the source.
+ */
 std::vector<stats::error_class> error_classes(pileup::codon_pileup const & p,
-                                              std::string const & ref,
                                               std::vector<std::string> const & alts,
                                               int max_bq)
 {
     std::map<uint8_t, uint64_t> by_q;
+    std::vector<std::pair<std::string const *, double>> sources;
+    uint64_t source_total = 0;
     for (auto const & c : p.codons)
+    {
         for (auto const & [q, n] : c.min_quality)
             by_q[std::min<uint8_t>(q, static_cast<uint8_t>(max_bq))] += n;
+        if (std::find(alts.begin(), alts.end(), c.codon) == alts.end())
+        {
+            sources.emplace_back(&c.codon, static_cast<double>(c.molecules));
+            source_total += c.molecules;
+        }
+    }
+    if (source_total == 0)
+        sources = {{&p.reference_codon, 1.0}}, source_total = 1;
     std::vector<stats::error_class> classes;
     for (auto const & [q, n] : by_q)
     {
         std::array<uint8_t, 3> const quals{q, q, q};
-        classes.push_back({stats::codon_error_probability(ref, std::span<std::string const>{alts}, quals), n});
+        double e = 0.0;
+        for (auto const & [codon, weight] : sources)
+            e += weight / static_cast<double>(source_total) *
+                 stats::codon_error_probability(*codon, std::span<std::string const>{alts}, quals);
+        classes.push_back({std::min(1.0, e), n});
     }
     return classes;
 }
@@ -169,7 +189,7 @@ void evaluate(variant_call & v,
         v.reason = "no molecule covers the codon with passing quality";
         return;
     }
-    auto const classes = error_classes(p, v.ref_codon, v.alt_codons, opt.max_base_quality);
+    auto const classes = error_classes(p, v.alt_codons, opt.max_base_quality);
     auto const t = run_test(classes, v.alt_molecules, rule);
     v.qual = std::min(max_qual, stats::phred_from_log(t.log_p));
     v.critical = t.critical;
@@ -589,6 +609,13 @@ sample_result call_sample(std::string const & name,
                 continue;
             if (catalogued.contains({p.where.contig + ":" + std::to_string(p.where.start), c.codon}))
                 continue;
+            // Most candidates are sequencing errors: one tail probability rules them out before the full evaluation
+            // (critical count, limit of detection), which only a reported VUS needs.
+            {
+                auto const classes = error_classes(p, {c.codon}, opt.max_base_quality);
+                if (stats::poisson_binomial_log_sf(classes, c.molecules) > std::log(vus_rule.per_test_alpha()))
+                    continue;
+            }
             variant_call v;
             v.vus = true;
             v.gene = vc.region->gene;
@@ -622,12 +649,22 @@ sample_result call_sample(std::string const & name,
                               cat_codons.contains({vc.region->gene, vc.codon})};
             if (p.depth > 0)
             {
+                // A one-substitution change; the critical count from the binomial with the mean error (conservative
+                // against the Poisson-binomial, and O(1) per count, so the whole region costs little).
                 std::string alt = p.reference_codon;
                 alt[1] = alt[1] == 'A' ? 'C' : 'A';
-                auto const classes = error_classes(p, p.reference_codon, {alt}, opt.max_base_quality);
-                auto const t = run_test(classes, 0, rule);
-                if (t.critical)
-                    cv.lod = stats::limit_of_detection(p.depth, t.mean_error, *t.critical, rule.power);
+                auto const classes = error_classes(p, {alt}, opt.max_base_quality);
+                double sum = 0.0;
+                for (auto const & x : classes)
+                    sum += x.probability * static_cast<double>(x.count);
+                double const e = sum / static_cast<double>(p.depth);
+                double const log_alpha = std::log(rule.per_test_alpha());
+                for (uint64_t k = std::max<uint64_t>(1, rule.min_alt_molecules); k <= p.depth; ++k)
+                    if (stats::binomial_log_sf(p.depth, k, e) <= log_alpha)
+                    {
+                        cv.lod = stats::limit_of_detection(p.depth, e, k, rule.power);
+                        break;
+                    }
             }
             s.coverage.push_back(cv);
         }

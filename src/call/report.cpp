@@ -443,19 +443,28 @@ std::string render_vcf(std::vector<sample_result> const & samples,
     os << "\n";
 
     // Variants detected in any sample, keyed by (contig index, offset, alt codons).
+    // Records sort by contig (panel order), then by the VCF position after trimming REF/ALT to the changed columns.
     struct key
     {
         uint32_t contig;
-        int64_t offset;
+        int64_t pos;
         std::vector<std::string> alts;
         auto operator<=>(key const &) const = default;
+    };
+    auto first_changed = [](variant_call const & v) {
+        size_t b = 3;
+        for (auto const & a : v.alt_codons)
+            for (size_t i = 0; i < 3; ++i)
+                if (a[i] != v.ref_codon[i])
+                    b = std::min(b, i);
+        return static_cast<int64_t>(b);
     };
     std::map<key, variant_call const *> records;
     for (auto const & s : samples)
         for (auto const * list : {&s.calls, &s.vus})
             for (auto const & v : *list)
                 if (v.call == status::detected)
-                    records.try_emplace(key{*panel.find(v.transcript), v.offset, v.alt_codons}, &v);
+                    records.try_emplace(key{*panel.find(v.transcript), v.offset + first_changed(v), v.alt_codons}, &v);
     auto find_in = [](sample_result const & s, variant_call const & like) -> variant_call const * {
         for (auto const * list : {&s.calls, &s.vus})
             for (auto const & v : *list)

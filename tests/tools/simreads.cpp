@@ -8,6 +8,11 @@
 // transcript) is labelled with the parent contig and position, as chemores reports it.
 // Variants can be spiked at a fraction: --variant CONTIG:POS:ALT:FRACTION (POS 1-based; ALT replaces
 // len(ALT) bases starting at POS, so a two-base codon change is one variant applied to the same molecule).
+// By default each covering molecule carries a variant with probability FRACTION; with --exact-fraction the
+// covering molecules are allocated deterministically (molecule k carries it iff floor(k f) < floor((k + 1) f)), so
+// the fraction among covering molecules is FRACTION to within one molecule: the truth a caller must estimate.
+// --amplicons S-E[,S-E...] (1-based inclusive, on the first --contig) draws fragments that are exactly these
+// intervals, as targeted amplicon sequencing produces.
 //
 // The random generator is splitmix64 with hand-written distributions, so output is identical on every platform.
 
@@ -69,6 +74,7 @@ struct variant
     long pos; // 1-based
     std::string alt;
     double fraction;
+    uint64_t covered = 0; // --exact-fraction: molecules covering it so far
 };
 
 [[noreturn]] void die(std::string const & m)
@@ -207,7 +213,7 @@ void usage()
 {
     std::cerr << "usage: simreads --fasta F [--segments S] [--contig NAME[:START-END]]... -n N [--length 150]\n"
                  "       [--insert 300 --insert-sd 30] [--single] [--sub 0.002] [--indel 0.0002] [--seed 1]\n"
-                 "       [--variant CONTIG:POS:ALT:FRACTION]... [--cross JUNCTION_POS] [--min-anchor 0] [--prefix s] -1 R1.fq [-2 R2.fq]\n";
+                 "       [--variant CONTIG:POS:ALT:FRACTION]... [--exact-fraction] [--amplicons S-E,...] [--cross JUNCTION_POS] [--min-anchor 0] [--prefix s] -1 R1.fq [-2 R2.fq]\n";
     std::exit(2);
 }
 } // namespace
@@ -219,7 +225,8 @@ int main(int argc, char ** argv)
     std::vector<variant> variants;
     long n = 1000, length = 150, cross = 0, min_anchor = 0;
     double insert = 300, insert_sd = 30, sub = 0.002, indel = 0.0002;
-    bool single = false;
+    bool single = false, exact = false;
+    std::vector<std::pair<long, long>> amplicons; // 1-based inclusive
     uint64_t seed = 1;
     for (int i = 1; i < argc; ++i)
     {
@@ -255,6 +262,21 @@ int main(int argc, char ** argv)
             prefix = val();
         else if (a == "--min-anchor")
             min_anchor = std::stol(val());
+        else if (a == "--exact-fraction")
+            exact = true;
+        else if (a == "--amplicons")
+        {
+            std::stringstream ss{val()};
+            for (std::string x; std::getline(ss, x, ',');)
+            {
+                auto const d = x.find('-');
+                if (d == std::string::npos)
+                    die("--amplicons needs START-END[,START-END...]");
+                amplicons.emplace_back(std::stol(x.substr(0, d)), std::stol(x.substr(d + 1)));
+                if (amplicons.back().second < amplicons.back().first)
+                    die("--amplicons: " + x + " ends before it starts");
+            }
+        }
         else if (a == "--cross")
             cross = std::stol(val());
         else if (a == "-1")
@@ -330,21 +352,42 @@ int main(int argc, char ** argv)
         size_t ri = 0;
         while (cum[ri] <= pick)
             ++ri;
-        auto const & R = regs[ri];
+        auto const & R = amplicons.empty() ? regs[ri] : regs[0];
         auto const & C = contigs[R.contig];
-        long frag = single ? length : std::lround(insert + insert_sd * g.normal());
-        frag = std::max(frag, length);
-        if (frag > R.end - R.start)
-            continue;
-        long const start = R.start + static_cast<long>(g.below(static_cast<uint64_t>(R.end - R.start - frag + 1)));
+        long frag = 0, start = 0;
+        if (amplicons.empty())
+        {
+            frag = single ? length : std::lround(insert + insert_sd * g.normal());
+            frag = std::max(frag, length);
+            if (frag > R.end - R.start)
+                continue;
+            start = R.start + static_cast<long>(g.below(static_cast<uint64_t>(R.end - R.start - frag + 1)));
+        }
+        else
+        {
+            auto const & [a1, a2] = amplicons[g.below(amplicons.size())];
+            start = a1 - 1;
+            frag = a2 - a1 + 1;
+            if (a2 > static_cast<long>(C.seq.size()))
+                die("amplicon beyond the end of " + C.name);
+        }
         if (cross > 0 && !(start < cross && start + frag > cross))
             continue; // fragments must span the junction
         std::string mol = C.seq.substr(static_cast<size_t>(start), static_cast<size_t>(frag));
-        for (auto const & v : variants)
+        for (auto & v : variants)
         {
             long const p = v.pos - 1;
-            if (v.contig == C.name && p >= start && p + static_cast<long>(v.alt.size()) <= start + frag &&
-                g.uniform() < v.fraction)
+            if (v.contig != C.name || p < start || p + static_cast<long>(v.alt.size()) > start + frag)
+                continue;
+            bool carry = false;
+            if (exact)
+            {
+                auto const k = static_cast<double>(v.covered++);
+                carry = std::floor(k * v.fraction) < std::floor((k + 1) * v.fraction);
+            }
+            else
+                carry = g.uniform() < v.fraction;
+            if (carry)
                 mol.replace(static_cast<size_t>(p - start), v.alt.size(), v.alt);
         }
         // Extra bases so that deletions do not shorten the read at the fragment end.

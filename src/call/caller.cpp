@@ -356,7 +356,9 @@ fusion_call count_junctions(std::string const & path,
 
 // ---- compounds --------------------------------------------------------------------------------------------------
 
-void classify(compound_call & cc, uint64_t min_alt)
+} // namespace
+
+void classify_compound(compound_call & cc, uint64_t min_alt)
 {
     auto const & n = cc.counts;
     if (n.molecules() == 0)
@@ -372,6 +374,9 @@ void classify(compound_call & cc, uint64_t min_alt)
     cc.cis_fraction = n.molecules() ? static_cast<double>(n.both) / static_cast<double>(n.molecules()) : 0.0;
     cc.ci = stats::wilson_interval(n.both, n.molecules());
 }
+
+namespace
+{
 
 void match_catalogue(compound_call & cc, variant_call const & a, variant_call const & b,
                      catalogue::catalogue const & cat)
@@ -404,9 +409,11 @@ void match_catalogue(compound_call & cc, variant_call const & a, variant_call co
     }
 }
 
+} // namespace
+
 // ---- drugs ------------------------------------------------------------------------------------------------------
 
-std::vector<drug_call> interpret(sample_result const & s, catalogue::catalogue const & cat)
+std::vector<drug_call> interpret_drugs(sample_result const & s, catalogue::catalogue const & cat)
 {
     std::vector<drug_call> out;
     for (auto const & drug : cat.drugs())
@@ -448,6 +455,9 @@ std::vector<drug_call> interpret(sample_result const & s, catalogue::catalogue c
     }
     return out;
 }
+
+namespace
+{
 
 stats::detection_rule make_rule(call_options const & opt, uint64_t tests)
 {
@@ -705,7 +715,7 @@ sample_result call_sample(std::string const & name,
             cc.second = b->id;
             cc.name = a->name + "+" + b->name;
             cc.counts = links[i];
-            classify(cc, opt.min_alt_molecules);
+            classify_compound(cc, opt.min_alt_molecules);
             match_catalogue(cc, *a, *b, cat);
             s.compounds.push_back(std::move(cc));
         }
@@ -713,7 +723,7 @@ sample_result call_sample(std::string const & name,
 
     // 5. Fusion type; 6. drugs.
     s.fusion = count_junctions(path, panel, s.reference, opt);
-    s.drugs = interpret(s, cat);
+    s.drugs = interpret_drugs(s, cat);
     return s;
 }
 

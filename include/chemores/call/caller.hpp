@@ -192,6 +192,20 @@ sample_result call_sample(std::string const & name,
                           catalogue::catalogue const & cat,
                           call_options const & options);
 
+/*!\brief The evidence of a compound from its molecule counts: "not_linked" (no molecule spans both codons), "cis"
+ *        (at least `min_alt` molecules carry both), "cis+trans" (also at least `min_alt` with each one alone: two
+ *        clones), "trans" (fewer than `min_alt` with both, some with each alone), else "undetermined"; and the cis
+ *        fraction with its Wilson interval.
+ */
+void classify_compound(compound_call & cc, uint64_t min_alt);
+
+/*!\brief The per-drug verdicts of a sample from its catalogue calls and compounds (see drug_verdict):
+ *        resistant if a DETECTED entry is rated resistant for the drug (or a cis compound lists the drug), else
+ *        reduced_sensitivity if one is rated intermediate, else not_assessable if an entry rated resistant or
+ *        intermediate for the drug is NOT_ASSESSABLE, else no_known_resistance_detected. Drugs in catalogue order.
+ */
+std::vector<drug_call> interpret_drugs(sample_result const & s, catalogue::catalogue const & cat);
+
 /*!\brief Several samples: a VUS detected in one sample is evaluated (and reported, whatever its status) in every
  *        other sample, from the pileups kept in `region_piles`, so the matrix and the VCF have a value everywhere.
  */

@@ -180,7 +180,8 @@ void evaluate(variant_call & v,
     if (!p.located)
     {
         v.call = status::not_assessable;
-        v.reason = "transcript " + v.transcript + " is not in the input's reference";
+        v.reason = "the codon has no position on the input's reference (" + v.transcript +
+                   " absent, or no exon-table coordinates for it in genome-aligned input)";
         return;
     }
     if (v.depth == 0)

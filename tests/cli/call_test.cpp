@@ -509,6 +509,13 @@ TEST(call, bad_inputs_fail_cleanly)
         text.replace(p, 5, "\tACG\t");
         write_file(d / "bad_catalogue.tsv", text);
     }
+    {
+        // A malformed HGVS c. route: rejected with its line number.
+        auto text = read_file(std::string{CHEMORES_SOURCE_DIR} + "/references/catalogue/abl1_mutations.tsv");
+        auto const p = text.find("c.944C>T");
+        ASSERT_NE(p, std::string::npos);
+        write_file(d / "bad_hgvs.tsv", text.replace(p, 8, "c.944C>>T"));
+    }
     write_file(d / "other.fq", read_file(d / "b_R1.fq"));
     write_file(d / "missing.tsv", "sample\tbam\nx\tnot_there.bam\n");
     write_file(d / "dup.tsv", "sample\tbam\nx\tgood.bam\nx\tgood.bam\n");
@@ -524,6 +531,8 @@ TEST(call, bad_inputs_fail_cleanly)
         {"noindex.bam", "samtools index noindex.bam"},
         {"empty.bam", "no read passing the filters covers any catalogue codon"},
         {"--catalogue bad_catalogue.tsv good.bam", "bad_catalogue.tsv line"},
+        {"--catalogue-only --catalogue bad_hgvs.tsv good.bam", "bad_hgvs.tsv line"},
+        {"good.bam good.bam", "duplicate sample name 'good'"},
         {"--samples missing.tsv", "not_there.bam"},
         {"--samples dup.tsv", "duplicate sample name 'x'"},
         {"--samples nohdr.tsv", "nohdr.tsv line 1"},

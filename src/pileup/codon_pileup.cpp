@@ -1047,7 +1047,10 @@ std::vector<link_counts> linked_codons(std::string const & path,
         all.push_back(q.first.codon);
         all.push_back(q.second.codon);
     }
-    auto const [unique, map] = distinct(all);
+    // Named members, not a structured binding: clang 14 cannot capture structured bindings in the lambdas below.
+    auto const distinct_targets = distinct(all);
+    auto const & unique = distinct_targets.first;
+    auto const & map = distinct_targets.second;
     scanner scan{path, panel, unique, opt};
 
     // For each query, per side, molecules seen at that side (name -> carries the alternative) that wait for the

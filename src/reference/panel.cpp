@@ -148,14 +148,24 @@ panel panel::from_text(std::string const & origin,
         alias_segment s;
         s.contig = *c;
         s.parent = *par;
-        s.start = static_cast<uint32_t>(parse_int(f[1], seg_origin, ln, "start") - 1);
-        s.end = static_cast<uint32_t>(parse_int(f[2], seg_origin, ln, "end"));
-        s.parent_start = static_cast<uint32_t>(parse_int(f[4], seg_origin, ln, "parent_start") - 1);
         auto const & cs = p.contigs_[s.contig].seq;
         auto const & ps = p.contigs_[s.parent].seq;
-        uint32_t const len = s.end - s.start;
-        if (s.end <= s.start || s.end > cs.size() || s.parent_start + len > ps.size() ||
-            !std::equal(cs.begin() + s.start, cs.begin() + s.end, ps.begin() + s.parent_start))
+        // 1-based inclusive, checked in 64 bits before narrowing: a start or parent_start of 0 (or ".") used to wrap
+        // around to 0xffffffff and pass the bound check, and the comparison below then read outside the parent.
+        int64_t const start = parse_int(f[1], seg_origin, ln, "start");
+        int64_t const end = parse_int(f[2], seg_origin, ln, "end");
+        int64_t const parent_start = parse_int(f[4], seg_origin, ln, "parent_start");
+        auto const child_len = static_cast<int64_t>(cs.size()), parent_len = static_cast<int64_t>(ps.size());
+        if (start < 1 || end < start || end > child_len || parent_start < 1 || end - start + 1 > parent_len ||
+            parent_start - 1 > parent_len - (end - start + 1))
+            throw input_error{seg_origin, ln,
+                              "segment " + std::string{f[1]} + ".." + std::string{f[2]} + " (parent from " +
+                                  std::string{f[4]} + ") lies outside " + std::string{f[0]} + " or " +
+                                  std::string{f[3]}};
+        s.start = static_cast<uint32_t>(start - 1);
+        s.end = static_cast<uint32_t>(end);
+        s.parent_start = static_cast<uint32_t>(parent_start - 1);
+        if (!std::equal(cs.begin() + s.start, cs.begin() + s.end, ps.begin() + s.parent_start))
             throw input_error{seg_origin, ln, "segment sequence does not equal its parent"};
         p.segments_.push_back(s);
     });

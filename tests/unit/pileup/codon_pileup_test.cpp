@@ -609,8 +609,16 @@ TEST_F(pileup_test, genome_coordinates_give_the_panel_counts)
         }
         EXPECT_FALSE(g[3].located) << path; // SLC19A1 is not in the exon table
     }
-    // genome input needs the exon table
-    EXPECT_THROW(pile_up(g38_path, transcripts(), t), config_error);
+    // without --exons, genome input is mapped through the bundled exon table: the same counts
+    auto const bundled = pile_up(g38_path, transcripts(), t);
+    for (size_t i = 0; i < 3; ++i)
+    {
+        EXPECT_TRUE(bundled[i].located) << i;
+        EXPECT_EQ(bundled[i].depth, tx[i].depth) << i;
+        ASSERT_EQ(bundled[i].codons.size(), tx[i].codons.size()) << i;
+        for (size_t c = 0; c < tx[i].codons.size(); ++c)
+            EXPECT_EQ(bundled[i].codons[c].molecules, tx[i].codons[c].molecules);
+    }
     options bad;
     bad.exons_path = (dir / "missing.tsv").string();
     EXPECT_THROW(pile_up(g38_path, transcripts(), t, bad), input_error);

@@ -53,8 +53,11 @@ struct command
 };
 
 std::function<int()> setup_align(CLI::App & app);
+std::function<int()> setup_annotate(CLI::App & app);
 std::function<int()> setup_call(CLI::App & app);
 std::function<int()> setup_catalogue(CLI::App & app);
+std::function<int()> setup_mirna(CLI::App & app);
+std::function<int()> setup_report(CLI::App & app);
 std::function<int()> setup_version(CLI::App & app);
 
 } // namespace chemores::cli

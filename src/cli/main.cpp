@@ -22,9 +22,14 @@ std::vector<command> const & commands()
     static std::vector<command> const table{
         {"align", "align reads to the resistance panel (ABL1, BCR::ABL1, SLC19A1, miRNAs) with SIMD kernels",
          setup_align},
+        {"annotate", "tag reads carrying catalogued mutations or fusion junctions in a batch of BAM/CRAM files",
+         setup_annotate},
         {"call", "call known drug-resistance mutations (BCR::ABL1 kinase domain, SLC19A1) with per-drug interpretation",
          setup_call},
         {"catalogue", "list, validate or show the mutation catalogue (ABL1 TKI resistance, SLC19A1)", setup_catalogue},
+        {"mirna", "miRNA seed sites in resistance-gene 3'UTRs (sites) and small-RNA quantification (quant)",
+         setup_mirna},
+        {"report", "self-contained HTML report per sample and per cohort, and MultiQC custom content", setup_report},
         {"version", "print version, SIMD targets and reference checksums", setup_version},
     };
     return table;

@@ -67,26 +67,68 @@ normalised normalise(std::span<error_class const> errors)
 
 // ---- exact recursion ------------------------------------------------------------------------------------------------
 
-// T(j) = ln P(X >= j) for j = 0..k_max over the (normalised) molecules: T_i(j) = ln(p_i e^{T_{i-1}(j-1)} +
-// (1 - p_i) e^{T_{i-1}(j)}). Updating j downwards lets T hold row i-1 and row i in one vector. Only j <= i can be
-// non-zero after i molecules, so the work is n * min(k_max, n) - min(k_max, n)^2 / 2 cells.
+// T(j) = ln P(X >= j) for j = 0..k_max over the (normalised) molecules, by convolving the classes: molecules of one
+// class (probability p, count c) contribute Binomial(c, p) successes. The state is f(j) = ln P(X = j) for j < k_max and
+// f(k_max) = ln P(X >= k_max) (a count that has reached k_max stays there). Adding a class:
+//   g(j) = ln sum_{i <= j} e^{f(j - i) + b(i)}                      (j < k_max; b = ln of the Binomial(c, p) pmf)
+//   g(k_max) = ln(e^{f(k_max)} + sum_{j < k_max} e^{f(j) + s(k_max - j)})   (s(m) = ln P(Binomial(c, p) >= m))
+// Every term is positive, so log-sum-exp loses nothing (no 1 - P anywhere), and the cost is
+// sum over classes of k_max * min(c + 1, k_max) cells, independent of the depth for a fixed number of quality classes
+// (the per-molecule recursion it replaces cost n * k_max). T(j) = ln sum_{j <= i <= k_max} e^{f(i)}.
 std::vector<double> exact_tail(std::vector<error_class> const & classes, uint64_t k_max)
 {
-    std::vector<double> t(k_max + 1, neg_inf);
-    t[0] = 0.0;
+    std::vector<double> f(k_max + 1, neg_inf), g(k_max + 1), b, s;
+    f[0] = 0.0; // no molecule yet: X = 0 (or X >= 0 when k_max is 0)
     uint64_t seen = 0;
     for (auto const & e : classes)
     {
         double const lp = std::log(e.probability);
         double const lq = std::log1p(-e.probability);
-        for (uint64_t c = 0; c < e.count; ++c)
+        uint64_t const top = std::min(e.count, k_max); // pmf terms that can land below k_max
+        b.assign(top + 1, neg_inf);
+        for (uint64_t i = 0; i <= top; ++i)
+            b[i] = log_choose(e.count, i) + static_cast<double>(i) * lp + static_cast<double>(e.count - i) * lq;
+        // s(m) for m = 1..k_max: s(m) = -inf for m > c; s(top) from the incomplete beta when the class has more
+        // molecules than k_max (else it is b(c)); then downwards by adding pmf terms.
+        s.assign(k_max + 2, neg_inf);
+        if (top >= 1)
         {
-            ++seen;
-            for (uint64_t j = std::min(seen, k_max); j >= 1; --j)
-                t[j] = log_add(lp + t[j - 1], lq + t[j]);
+            s[top] = e.count > k_max ? binomial_log_sf(e.count, top, e.probability) : b[top];
+            for (uint64_t m = top - 1; m >= 1; --m)
+                s[m] = log_add(b[m], s[m + 1]);
         }
+        uint64_t const reach = std::min(seen, k_max); // f(j) is -inf for reach < j < k_max
+        std::fill(g.begin(), g.end(), neg_inf);
+        g[k_max] = f[k_max];
+        for (uint64_t j = 0; j <= reach && j < k_max; ++j)
+        {
+            double const fj = f[j];
+            if (fj == neg_inf)
+                continue;
+            uint64_t const last = std::min(top, k_max - 1 - j);
+            for (uint64_t i = 0; i <= last; ++i)
+                g[j + i] = log_add(g[j + i], fj + b[i]);
+            g[k_max] = log_add(g[k_max], fj + s[k_max - j]);
+        }
+        if (k_max == 0)
+            g[0] = f[0]; // P(X >= 0) = 1 whatever the class
+        f.swap(g);
+        seen += e.count;
     }
+    std::vector<double> t(k_max + 1);
+    double acc = neg_inf;
+    for (uint64_t j = k_max + 1; j-- > 0;)
+        t[j] = acc = log_add(acc, f[j]);
     return t;
+}
+
+// Cells of exact_tail(classes, k_max).
+uint64_t tail_cells(std::vector<error_class> const & classes, uint64_t k_max) noexcept
+{
+    uint64_t cells = 0;
+    for (auto const & e : classes)
+        cells += (k_max + 1) * std::min(e.count + 1, k_max + 1);
+    return cells;
 }
 
 // The same tail from the other end: X >= k iff the failures F = n - X number at most m = n - k, and
@@ -260,8 +302,9 @@ double log_sf(normalised const & m, uint64_t k, pb_method method)
             l += static_cast<double>(e.count) * std::log(e.probability);
         return l;
     }
-    // The exact recursions cost n * k cells from below or n * (n - k + 1) from above: take the cheaper.
-    uint64_t const from_below = m.n * k, from_above = m.n * (m.n - k + 1);
+    // The exact computations cost tail_cells(k) from below (class convolution) or n * (n - k + 1) from above (the
+    // per-molecule recursion over the failures): take the cheaper.
+    uint64_t const from_below = tail_cells(m.classes, k), from_above = m.n * (m.n - k + 1);
     if (method == pb_method::automatic)
         method = std::min(from_below, from_above) <= exact_cell_budget ? pb_method::exact : pb_method::saddlepoint;
     if (method == pb_method::saddlepoint)
@@ -468,7 +511,8 @@ std::optional<uint64_t> critical_count(std::span<error_class const> errors, dete
         return std::nullopt;
     // Exact range: one pass of the recursion gives P(X >= j) for every j <= k_max; double k_max until a significant
     // count appears or the next pass would exceed the cell budget (the same limit as the automatic method).
-    for (uint64_t k_max = std::min(m.n, std::max<uint64_t>(first - m.certain, 32)); m.n * k_max <= exact_cell_budget;
+    for (uint64_t k_max = std::min(m.n, std::max<uint64_t>(first - m.certain, 32));
+         tail_cells(m.classes, k_max) <= exact_cell_budget;
          k_max = std::min(m.n, 2 * k_max))
     {
         auto const t = exact_tail(m.classes, k_max);

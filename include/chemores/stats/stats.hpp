@@ -89,18 +89,20 @@ enum class pb_method : uint8_t
     saddlepoint
 };
 
-/*!\brief Above this many dynamic-programming cells (n * min(k, n - k + 1)) the automatic method uses the
- *        saddlepoint approximation: exact up to depth 2000 for every k, and at larger depths for k near 0 or near n.
+/*!\brief Above this many dynamic-programming cells the automatic method uses the saddlepoint approximation. The exact
+ *        computation from below costs sum over the error classes of (k + 1) * min(count + 1, k + 1) cells (about
+ *        classes * k^2: independent of the depth for a fixed set of quality classes), from above n * (n - k + 1).
  */
 inline constexpr uint64_t exact_cell_budget = 4'000'000;
 
 /*!\brief ln P(X >= k) for X = the number of successes among independent Bernoulli trials with the given
  *        probabilities (Poisson-binomial upper tail, k included).
- * \details *Exact*: T_i(j) = P(X_i >= j) over the first i molecules obeys T_i(j) = p_i T_{i-1}(j - 1) +
- *          (1 - p_i) T_{i-1}(j) with T(0) = 1; every term is positive, so the recursion runs in log space with
- *          log-sum-exp and no cancellation, and stays accurate where p underflows a double (QUAL in the thousands).
- *          The same holds from the top, over the failures F = n - X <= n - k; the cheaper direction is used, so the
- *          cost is n * min(k, n - k + 1) cells.
+ * \details *Exact*: the molecules of one error class (probability p, count c) contribute Binomial(c, p)
+ *          successes; the classes are convolved one by one on the distribution truncated at k (P(X = j) for j < k,
+ *          and P(X >= k) in one slot, fed by the binomial upper tails). Every term is positive, so the computation
+ *          runs in log space with log-sum-exp and no cancellation, and stays accurate where p underflows a double
+ *          (QUAL in the thousands). Cost: about classes * k^2 cells, whatever the depth. From the top, over the
+ *          failures F = n - X <= n - k, a per-molecule recursion costs n * (n - k + 1); the cheaper is used.
  *
  *          *Saddlepoint*: the Lugannani-Rice formula with Daniels' (1987) first continuity correction for lattice
  *          variables (Butler 2007, "Saddlepoint approximations with applications", sec. 1.2.3): solve K'(s) = k for
@@ -114,9 +116,9 @@ inline constexpr uint64_t exact_cell_budget = 4'000'000;
  *          cases are k = 1 with a mean far below 1 and k = n - 1, where the formula reduces to Stirling's
  *          approximation of a factorial (error ~ 1/(12 k)).
  *
- *          The automatic method is exact whenever n * min(k, n - k + 1) <= exact_cell_budget (the exact recursion
- *          also runs from the top, over the failures), so it approximates only when both k > 200 and n - k > 200 at
- *          depth 20000, far inside the 1 % range.
+ *          The automatic method is exact whenever the cheaper exact direction needs at most exact_cell_budget cells
+ *          (with 30 quality classes: k up to about 360 at any depth), so it approximates only for large counts far
+ *          from n, inside the 1 % range.
  *
  *          k == 0 gives 0 (ln 1); k > n gives -inf.
  * \throws config_error if a probability is outside [0, 1] or not a number.
@@ -129,7 +131,7 @@ double
 poisson_binomial_log_sf(std::span<double const> probabilities, uint64_t k, pb_method method = pb_method::automatic);
 
 /*!\brief The exact upper tail for every threshold at once: element j is ln P(X >= j), j = 0..k_max (one pass of the
- *        recursion, n * min(k_max, n) cells). Elements j > n are -inf.
+ *        class convolution, about classes * k_max^2 cells). Elements j > n are -inf.
  */
 std::vector<double> poisson_binomial_log_tail(std::span<error_class const> errors, uint64_t k_max);
 

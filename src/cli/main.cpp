@@ -66,6 +66,17 @@ std::string command_line()
     return s;
 }
 
+// "chemores CMD: " before every message; `mirna` names its subcommand ("chemores mirna sites: "), as its two
+// subcommands are separate tools (catalogue list|validate|show share one voice: "chemores catalogue: ").
+static std::string message_prefix(command const & cmd, CLI::App const & app)
+{
+    std::string prefix = std::string{"chemores "} + cmd.name;
+    if (cmd.name == std::string_view{"mirna"})
+        for (auto const * sub : app.get_subcommands())
+            prefix += " " + sub->get_name();
+    return prefix + ": ";
+}
+
 int run(int argc, char ** argv)
 {
     g_argv.assign(argv, argv + argc);
@@ -104,7 +115,7 @@ int run(int argc, char ** argv)
     CLI::App app{std::string{cmd->summary}, std::string{"chemores "} + cmd->name};
     app.set_help_flag("-h,--help", "print this help and exit");
     auto runner = cmd->setup(app);
-    std::string const prefix = std::string{"chemores "} + cmd->name + ": ";
+    std::string prefix = std::string{"chemores "} + cmd->name + ": ";
     try
     {
         std::reverse(args.begin(), args.end()); // CLI11 parses a reversed vector
@@ -117,9 +128,12 @@ int run(int argc, char ** argv)
     }
     catch (CLI::ParseError const & e)
     {
-        std::cerr << prefix << "error: " << e.what() << "\nRun 'chemores " << cmd->name << " --help' for usage.\n";
+        prefix = message_prefix(*cmd, app);
+        std::cerr << prefix << "error: " << e.what() << "\nRun '" << prefix.substr(0, prefix.size() - 2) << " --help' for usage.\n";
         return 2;
     }
+
+    prefix = message_prefix(*cmd, app);
 
     install_cleanup_signal_handlers();
     try

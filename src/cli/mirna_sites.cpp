@@ -114,7 +114,7 @@ int run_sites(sites_cli_options const & o)
     {
         warnings.push_back(w);
         if (o.common.verbosity >= 1)
-            std::cerr << "chemores mirna: warning: " << w << '\n';
+            std::cerr << "chemores mirna sites: warning: " << w << '\n';
     };
 
     // ---- inputs
@@ -290,7 +290,7 @@ int run_sites(sites_cli_options const & o)
         uint64_t nt = 0;
         for (auto const & u : utrs)
             nt += u.codes.size();
-        std::cerr << "chemores mirna: " << finder.mirnas().size() << " miRNAs (" << finder.groups().size()
+        std::cerr << "chemores mirna sites: " << finder.mirnas().size() << " miRNAs (" << finder.groups().size()
                   << " seed families) x " << utrs.size() << " UTRs (" << nt << " nt): " << sites.size() << " sites ("
                   << canonical << " canonical)";
         if (o.exclude_near_stop)
@@ -300,7 +300,7 @@ int run_sites(sites_cli_options const & o)
         {
             if (l.utrs.empty())
                 continue;
-            std::cerr << "chemores mirna: literature " << l.pair.mature << " -> " << l.pair.gene << ": "
+            std::cerr << "chemores mirna sites: literature " << l.pair.mature << " -> " << l.pair.gene << ": "
                       << (l.canonical.empty() ? "no canonical site" : format_site_list(l.canonical)) << '\n';
         }
         if (vcf)
@@ -308,7 +308,7 @@ int run_sites(sites_cli_options const & o)
             size_t changes = 0;
             for (auto const & e : effects)
                 changes += e.changes.size();
-            std::cerr << "chemores mirna: " << o.vcf << ": " << vcf->records << " records, " << vcf->variants.size()
+            std::cerr << "chemores mirna sites: " << o.vcf << ": " << vcf->records << " records, " << vcf->variants.size()
                       << " alleles placed on UTRs (" << vcf->outside << " elsewhere, " << vcf->skipped
                       << " skipped): " << changes << " site changes\n";
         }

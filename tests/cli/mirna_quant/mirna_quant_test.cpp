@@ -238,7 +238,7 @@ void expect_error(std::string const & args, temp_dir const & d, std::string cons
 {
     auto const r = run(C + " mirna quant " + args, d.path);
     EXPECT_NE(r.status, 0) << args;
-    EXPECT_EQ(r.err.rfind("chemores mirna: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(r.err.rfind("chemores mirna quant: error: ", 0), 0u) << r.err;
     EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(d / "out")) << args << ": an output directory was left behind";
 }

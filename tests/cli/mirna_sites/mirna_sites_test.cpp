@@ -435,7 +435,7 @@ TEST(mirna_sites_cli, bad_inputs_fail_cleanly)
 
     auto r = run(C + " mirna sites --utrs notfasta.txt" + outs, d.path);
     EXPECT_EQ(r.status, 1);
-    EXPECT_EQ(r.err.rfind("chemores mirna: error: notfasta.txt line 1: not FASTA", 0), 0u) << r.err;
+    EXPECT_EQ(r.err.rfind("chemores mirna sites: error: notfasta.txt line 1: not FASTA", 0), 0u) << r.err;
     EXPECT_TRUE(extra_files(d, inputs).empty());
 
     r = run(C + " mirna sites --mirnas miR-21-5q,miR-17" + outs, d.path);
@@ -480,7 +480,7 @@ TEST(mirna_sites_cli, bad_inputs_fail_cleanly)
     // a UTR shorter than a seed match: a warning, and the other UTR is scanned
     r = run(C + " mirna sites --mirnas hsa-miR-21-5p --utrs short.fa -o out.tsv", d.path);
     EXPECT_EQ(r.status, 0) << r.err;
-    EXPECT_NE(r.err.find("chemores mirna: warning: UTR s is 5 nt, shorter than the shortest site (6 nt)"),
+    EXPECT_NE(r.err.find("chemores mirna sites: warning: UTR s is 5 nt, shorter than the shortest site (6 nt)"),
               std::string::npos)
         << r.err;
     auto const t = parse_tsv(read_file(d / "out.tsv"));

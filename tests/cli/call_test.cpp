@@ -404,14 +404,21 @@ TEST(call, outputs_vcf_json_fusion_and_determinism)
     ASSERT_EQ(r.status, 0) << r.err;
     r = run(C + " call -@ 2 --verbosity 0 -o two s_R1.fq s_R2.fq", d.path);
     ASSERT_EQ(r.status, 0) << r.err;
+    // The scalar kernels (the FASTQ is aligned inside call) give the same calls as the dispatched SIMD target.
+    r = run(C + " call -@ 2 --simd scalar --verbosity 0 -o scalar s_R1.fq s_R2.fq", d.path);
+    ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(read_file(d / "one/calls.tsv"), read_file(d / "two/calls.tsv"));
+    EXPECT_EQ(read_file(d / "one/calls.tsv"), read_file(d / "scalar/calls.tsv"));
     auto doc1 = read_json(d / "one/result.json"), doc2 = read_json(d / "two/result.json");
-    for (auto * doc : {&doc1, &doc2})
+    auto doc3 = read_json(d / "scalar/result.json");
+    EXPECT_EQ(doc3["provenance"]["simd_target"], "scalar");
+    for (auto * doc : {&doc1, &doc2, &doc3})
     {
-        doc->erase("provenance"); // the command line differs
+        doc->erase("provenance"); // the command line and the SIMD target differ
         (*doc)["samples"][0].erase("input");
     }
     EXPECT_TRUE(doc1 == doc2) << jdoc::diff(doc1, doc2).dump().substr(0, 2000);
+    EXPECT_TRUE(doc1 == doc3) << jdoc::diff(doc1, doc3).dump().substr(0, 2000);
 
     auto const files = list_dir(d.path / "one");
     for (auto const * f : {"calls.tsv", "calls.vcf.gz", "calls.vcf.gz.tbi", "result.json", "summary.txt", "s.bam",

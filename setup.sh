@@ -34,8 +34,9 @@ esac
 # Debian packages the build and the tests need (the peers for benchmarks are installed by bench/ scripts).
 packages=(cmake g++ make pkg-config python3 gzip
           libseqan3-dev libhts-dev libcli11-dev libgtest-dev libhwy-dev nlohmann-json3-dev zlib1g-dev)
-# The test suite also runs the Snakemake workflow, renders the report in headless Chromium and feeds MultiQC.
-[ "$mode" = test ] && packages+=(snakemake chromium multiqc)
+# The test suite also runs the Snakemake workflow, renders the report in headless Chromium, feeds MultiQC and
+# checks the mirGFF3 with mirtop's validator.
+[ "$mode" = test ] && packages+=(snakemake chromium multiqc mirtop)
 
 if [ "$install" = 1 ]; then
     missing=()

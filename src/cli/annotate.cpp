@@ -3,6 +3,7 @@
 
 #include "common.hpp"
 
+#include <algorithm>
 #include <chemores/annotate/annotate.hpp>
 #include <chemores/core/atomic_output.hpp>
 #include <chemores/core/errors.hpp>
@@ -64,11 +65,17 @@ std::vector<std::string> read_bam_list(std::string const & path)
     fs::path const base = fs::path{path}.parent_path();
     std::vector<std::string> out;
     std::string line;
+    uint64_t n = 0;
     while (std::getline(in, line))
     {
+        ++n;
         auto const t = trim(line);
         if (t.empty() || t.front() == '#')
             continue;
+        // A BAM, an image, a gzip file given as the list: refuse it instead of "opening" its bytes as paths.
+        if (std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t'; }))
+            throw input_error{path, n, "not a list of paths (binary data or control characters); give a text file "
+                                       "with one BAM/CRAM/SAM path per line"};
         fs::path const p{std::string{t}};
         out.push_back(p.is_absolute() || base.empty() ? p.string() : (base / p).string());
     }
@@ -212,7 +219,8 @@ std::function<int()> setup_annotate(CLI::App & app)
         }
 
         std::error_code ec;
-        fs::create_directories(dir, ec);
+        directory_guard dir_guard; // DIR is not left behind if this run created it and ends before the summary
+        dir_guard.create(dir, ec);
         if (ec || !fs::is_directory(dir))
             throw output_error{o->outdir + ": cannot create the output directory" +
                                (ec ? ": " + ec.message() : std::string{})};
@@ -261,6 +269,7 @@ std::function<int()> setup_annotate(CLI::App & app)
                 throw output_error{summary_path + ": write failed"};
         }
         outputs.commit();
+        dir_guard.keep();
         size_t failed = 0;
         for (auto const & r : results)
             failed += r.ok ? 0 : 1;

@@ -7,20 +7,23 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <system_error>
 #include <unistd.h>
 
 namespace chemores
 {
 namespace
 {
-// A fixed table of temporary paths that the signal handler may unlink (async-signal-safe: no allocation).
+// A fixed table of temporary paths that the signal handler may unlink, or rmdir for directories
+// (async-signal-safe: no allocation).
 constexpr int max_tmp = 256;
 constexpr int max_path = 4096;
 char tmp_table[max_tmp][max_path];
+std::atomic<bool> tmp_is_dir[max_tmp];
 std::atomic<bool> tmp_used[max_tmp];
 std::mutex table_mutex;
 
-int register_tmp(std::string const & p)
+int register_tmp(std::string const & p, bool directory = false)
 {
     std::lock_guard lock{table_mutex};
     if (p.size() + 1 > max_path)
@@ -30,6 +33,7 @@ int register_tmp(std::string const & p)
         if (!tmp_used[i].load())
         {
             std::memcpy(tmp_table[i], p.c_str(), p.size() + 1);
+            tmp_is_dir[i].store(directory);
             tmp_used[i].store(true);
             return i;
         }
@@ -48,8 +52,13 @@ void unregister_tmp(std::string const & p)
 extern "C" void cleanup_handler(int sig)
 {
     for (int i = 0; i < max_tmp; ++i)
-        if (tmp_used[i].load())
+        if (tmp_used[i].load() && !tmp_is_dir[i].load())
             ::unlink(tmp_table[i]);
+    // Directories after the files, and only if empty by then; a few passes so that nested ones go in any order.
+    for (int pass = 0; pass < 4; ++pass)
+        for (int i = 0; i < max_tmp; ++i)
+            if (tmp_used[i].load() && tmp_is_dir[i].load())
+                ::rmdir(tmp_table[i]);
     std::signal(sig, SIG_DFL);
     std::raise(sig);
 }
@@ -62,6 +71,63 @@ std::string temporary_name(std::string const & final_path)
     return dir + "." + base + ".tmp" + std::to_string(::getpid());
 }
 } // namespace
+
+void remove_on_signal(std::string const & path, bool directory)
+{
+    register_tmp(path, directory);
+}
+
+void forget_on_signal(std::string const & path) noexcept
+{
+    unregister_tmp(path);
+}
+
+void directory_guard::create(std::filesystem::path const & dir, std::error_code & ec)
+{
+    // The directories that do not exist yet, deepest first: the ones this call creates.
+    // Anything that exists, or whose state cannot be told, is not ours.
+    std::vector<std::filesystem::path> missing;
+    auto p = dir.lexically_normal();
+    if (!p.has_filename())
+        p = p.parent_path(); // "out/" -> "out"
+    for (; !p.empty(); p = p.parent_path())
+    {
+        std::error_code e;
+        if (std::filesystem::symlink_status(p, e).type() != std::filesystem::file_type::not_found)
+            break;
+        missing.push_back(p);
+        if (p == p.parent_path())
+            break;
+    }
+    ec.clear();
+    std::filesystem::create_directories(dir, ec);
+    for (auto const & m : missing)
+    {
+        std::error_code e;
+        if (std::filesystem::is_directory(m, e))
+        {
+            created_.push_back(m.string());
+            remove_on_signal(created_.back(), true);
+        }
+    }
+}
+
+void directory_guard::keep() noexcept
+{
+    for (auto const & d : created_)
+        unregister_tmp(d);
+    created_.clear();
+}
+
+directory_guard::~directory_guard()
+{
+    for (auto const & d : created_)
+    {
+        std::error_code ec;
+        std::filesystem::remove(d, ec); // only if empty
+        unregister_tmp(d);
+    }
+}
 
 void install_cleanup_signal_handlers()
 {

@@ -90,7 +90,10 @@ struct bam_writer::impl
         if (pool.pool)
             hts_tpool_destroy(pool.pool);
         for (auto const & c : chunks)
+        {
             ::unlink(c.c_str());
+            forget_on_signal(c);
+        }
     }
 
     [[noreturn]] void fail(std::string const & what) const
@@ -112,6 +115,7 @@ struct bam_writer::impl
         std::stable_sort(buffer.begin(), buffer.end(), coord_less);
         std::string const name = tmp_path + ".sort." + std::to_string(chunks.size()) + ".bam";
         chunks.push_back(name);
+        remove_on_signal(name); // not an output: atomic_outputs does not know it
         htsFile * cfp = hts_open(name.c_str(), "wb1");
         if (!cfp)
             fail("cannot create temporary sort chunk " + name + ": " + std::strerror(errno));
@@ -140,6 +144,20 @@ struct bam_writer::impl
             bam1_t * b;
         };
         std::vector<source> src;
+        struct close_sources // also when a write fails midway
+        {
+            std::vector<source> & s;
+            ~close_sources()
+            {
+                for (auto & x : s)
+                {
+                    bam_destroy1(x.b);
+                    if (x.h)
+                        sam_hdr_destroy(x.h);
+                    hts_close(x.fp);
+                }
+            }
+        } closer{src};
         for (auto const & c : chunks)
         {
             htsFile * cfp = hts_open(c.c_str(), "r");
@@ -172,14 +190,19 @@ struct bam_writer::impl
             else if (r < -1)
                 fail("temporary sort chunk is corrupt");
         }
-        for (auto & s : src)
+        for (auto & x : src)
         {
-            bam_destroy1(s.b);
-            sam_hdr_destroy(s.h);
-            hts_close(s.fp);
+            bam_destroy1(x.b);
+            if (x.h)
+                sam_hdr_destroy(x.h);
+            hts_close(x.fp);
         }
+        src.clear();
         for (auto const & c : chunks)
+        {
             ::unlink(c.c_str());
+            forget_on_signal(c);
+        }
         chunks.clear();
     }
 };
@@ -210,6 +233,13 @@ bam_writer::bam_writer(bam_writer_options const & o, sam_hdr_t const * header, a
     // Apply the options through the documented path: parse "key=value" into hts_opt and set them.
     for (auto const & opt : o.fmt_options)
     {
+        // htslib reads level=abc as 0 and takes any number: accept only what BGZF/CRAM define (0-9).
+        if (auto const eq = opt.find('='); opt.substr(0, eq) == "level")
+        {
+            std::string const v = eq == std::string::npos ? std::string{} : opt.substr(eq + 1);
+            if (v.size() != 1 || v[0] < '0' || v[0] > '9')
+                throw config_error{"invalid --output-fmt-option '" + opt + "': level must be 0-9"};
+        }
         hts_opt * list = nullptr;
         if (hts_opt_add(&list, opt.c_str()) != 0 || hts_opt_apply(I.fp, list) != 0)
         {
@@ -270,10 +300,13 @@ void bam_writer::close()
         if (I.chunks.empty())
         {
             std::stable_sort(I.buffer.begin(), I.buffer.end(), coord_less);
-            for (auto * b : I.buffer)
+            // Each record is freed as soon as it is written and its slot cleared, so that a failed write
+            // (which throws) leaves ~impl only the records still unwritten to free (no double free).
+            for (auto *& b : I.buffer)
             {
                 I.write_direct(b);
                 bam_destroy1(b);
+                b = nullptr;
             }
             I.buffer.clear();
         }

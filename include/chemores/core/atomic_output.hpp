@@ -3,7 +3,9 @@
 //!\brief Outputs are written under a temporary name beside the final one and renamed on success, so an
 //!       interrupted or failed run never leaves a file that looks complete.
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace chemores
@@ -41,6 +43,35 @@ private:
 
 //!\brief Install SIGINT/SIGTERM/SIGHUP handlers that delete registered temporary files and re-raise.
 void install_cleanup_signal_handlers();
+
+/*!\brief Remove `path` too if the process receives SIGINT/SIGTERM/SIGHUP, until forget_on_signal(path): a file is
+ *        unlinked, a directory (`directory` true) removed if it is empty once the files are gone. For temporary
+ *        files that are not the output of an atomic_outputs (sort chunks, a work directory and its contents).
+ */
+void remove_on_signal(std::string const & path, bool directory = false);
+//!\brief Undo remove_on_signal(path).
+void forget_on_signal(std::string const & path) noexcept;
+
+/*!\brief An output directory that a failed or interrupted run does not leave behind.
+ * \details create() makes the directory and its missing parents (as std::filesystem::create_directories). Unless
+ *          keep() is called (once the outputs are committed), the directories it made are removed, deepest first and
+ *          only if empty, when the guard is destroyed or the process receives SIGINT/SIGTERM/SIGHUP. A directory
+ *          that existed before is never removed.
+ */
+class directory_guard
+{
+public:
+    directory_guard() = default;
+    directory_guard(directory_guard const &) = delete;
+    directory_guard & operator=(directory_guard const &) = delete;
+    ~directory_guard();
+
+    void create(std::filesystem::path const & dir, std::error_code & ec);
+    void keep() noexcept;
+
+private:
+    std::vector<std::string> created_; // deepest first
+};
 
 //!\brief True if `path` names standard output.
 inline bool is_stdout(std::string const & path)

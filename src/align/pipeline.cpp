@@ -10,6 +10,7 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <htslib/hfile.h>
 #include <htslib/hts.h>
@@ -193,6 +194,14 @@ public:
     {
         if (o.inputs.empty() || o.inputs.size() > 2)
             throw config_error{"give one input file (single-end, interleaved or SAM/BAM/CRAM) or two (R1 R2)"};
+        if (o.interleaved && o.inputs.size() == 2)
+            throw config_error{"--interleaved reads both mates from one file; with two files (R1 R2) leave it out"};
+        if (o.inputs.size() == 2)
+        {
+            std::error_code ec;
+            if (o.inputs[0] == o.inputs[1] || std::filesystem::equivalent(o.inputs[0], o.inputs[1], ec))
+                throw config_error{"R1 and R2 are the same file (" + o.inputs[0] + "); give the two mate files"};
+        }
         for (auto const & p : o.inputs)
             src_.push_back(std::make_unique<read_source>(p, o.output.threads));
         if (src_.size() == 2 && (src_[0]->is_sam() || src_[1]->is_sam()))

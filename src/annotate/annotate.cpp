@@ -331,7 +331,11 @@ struct annotator::impl
         errno = 0;
         o.fp.reset(hts_open(path.c_str(), "r"));
         if (!o.fp)
+        {
+            if (errno == ENOEXEC) // htslib's "unknown format", which strerror words as "Exec format error"
+                throw input_error{path, "not a SAM/BAM/CRAM file (htslib does not recognise the format)"};
             throw input_error{path, std::string{"cannot open: "} + (errno ? std::strerror(errno) : "unknown format")};
+        }
         htsFormat const * f = hts_get_format(o.fp.get());
         o.info.format = format_name(o.fp.get());
         if (f->category != sequence_data || o.info.format.empty())

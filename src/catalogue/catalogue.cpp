@@ -745,9 +745,16 @@ bool loader::add(mutation m)
 
 void loader::load_mutation_table(std::string const & origin, std::string_view text)
 {
+    auto const errors_before = report_.errors.size();
     auto const t = read_table(origin, text);
     if (t.header.empty())
         return;
+    if (t.rows.empty() && report_.errors.size() == errors_before)
+    {
+        // A header and nothing else (or only comments): adds nothing, and with --catalogue-only leaves nothing to call.
+        fail(origin, t.header_line, "no entries: the file has a header line but no rows");
+        return;
+    }
     std::vector<std::string> missing;
     for (auto c : required_columns)
         if (!t.column(c))

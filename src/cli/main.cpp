@@ -176,7 +176,8 @@ void add_common_options(CLI::App & app, common_options & o, unsigned which)
             ->check(CLI::IsMember({"SAM", "BAM", "CRAM", "sam", "bam", "cram"}));
         app.add_option("--output-fmt-option", o.output_fmt_options,
                        "htslib output option, e.g. level=1 (BGZF compression level; default 6) or nthreads")
-            ->take_all();
+            ->take_all()
+            ->allow_extra_args(false); // one value per option: `--output-fmt-option level=1 R1.fq R2.fq`
     }
     if (which & opt_write_index)
         app.add_flag("--write-index", o.write_index, "write a BAI/CRAI index beside the output (needs --sort)");

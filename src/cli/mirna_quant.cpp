@@ -34,7 +34,8 @@ std::function<int()> setup_mirna_quant(CLI::App & app)
     app.add_option("--samples",
                    opt->samples,
                    "comma-separated sample names, one per input (default: file name without .fastq/.fq/.gz)")
-        ->delimiter(',');
+        ->delimiter(',')
+        ->allow_extra_args(false); // `--samples a,b x.fq y.fq`: the files are inputs, not more names
     add_common_options(app, *common, opt_threads | opt_verbosity | opt_simd);
     app.add_option("--adapter",
                    opt->adapter,

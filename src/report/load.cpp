@@ -415,7 +415,9 @@ mirna_results load_mirna(std::string const & given)
             v[s] = x;
             m.totals[s] += x;
         }
-        by_name[f[0]] = std::move(v);
+        // A name twice would count in the totals (the CPM denominators) twice but be shown once.
+        if (auto const [it, fresh] = by_name.emplace(f[0], std::move(v)); !fresh)
+            throw input_error{counts_path, counts.lines[r], "miRNA '" + f[0] + "' is listed twice"};
     }
 
     // The resistance-associated miRNAs, one row per mature name, in the order of mirna_targets.tsv.

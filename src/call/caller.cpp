@@ -148,6 +148,12 @@ test_outcome run_test(std::vector<stats::error_class> const & classes,
     return t;
 }
 
+//!\brief The smallest count that reaches `fraction` of `depth` molecules.
+uint64_t floor_count(uint64_t depth, double fraction)
+{
+    return static_cast<uint64_t>(std::ceil(fraction * static_cast<double>(depth) - 1e-9));
+}
+
 //!\brief Fill the statistics of `v` from the pileup at its codon.
 void evaluate(variant_call & v,
               pileup::codon_pileup const & p,
@@ -194,12 +200,22 @@ void evaluate(variant_call & v,
     auto const t = run_test(classes, v.alt_molecules, rule);
     v.qual = std::min(max_qual, stats::phred_from_log(t.log_p));
     v.critical = t.critical;
-    if (t.critical)
-        v.lod = stats::limit_of_detection(v.depth, t.mean_error, *t.critical, rule.power);
-    if (t.critical && v.alt_molecules >= *t.critical)
+    if (v.critical)
+        v.critical = std::max(*v.critical, floor_count(v.depth, opt.min_fraction));
+    if (v.critical && *v.critical > v.depth)
+        v.critical.reset(); // the floor cannot be reached at this depth
+    if (v.critical)
+        v.lod = stats::limit_of_detection(v.depth, t.mean_error, *v.critical, rule.power);
+    if (v.critical && v.alt_molecules >= *v.critical)
         v.call = status::detected;
     else if (v.lod && *v.lod <= opt.min_vaf)
+    {
         v.call = status::not_detected;
+        if (t.critical && v.alt_molecules >= *t.critical)
+            v.reason = "significant against sequencing error (QUAL " + std::to_string(static_cast<int>(v.qual)) +
+                       ") but " + format_percent(v.fraction) + " is below the reporting floor --min-fraction " +
+                       format_percent(opt.min_fraction);
+    }
     else
     {
         v.call = status::not_assessable;
@@ -359,14 +375,15 @@ fusion_call count_junctions(std::string const & path,
 
 } // namespace
 
-void classify_compound(compound_call & cc, uint64_t min_alt)
+void classify_compound(compound_call & cc, uint64_t min_alt, double min_fraction)
 {
     auto const & n = cc.counts;
+    uint64_t const min_both = std::max(min_alt, floor_count(n.molecules(), min_fraction));
     if (n.molecules() == 0)
         cc.evidence = "not_linked";
-    else if (n.both >= min_alt && n.first_only >= min_alt && n.second_only >= min_alt)
+    else if (n.both >= min_both && n.first_only >= min_alt && n.second_only >= min_alt)
         cc.evidence = "cis+trans";
-    else if (n.both >= min_alt)
+    else if (n.both >= min_both)
         cc.evidence = "cis";
     else if (n.first_only > 0 && n.second_only > 0)
         cc.evidence = "trans";
@@ -525,6 +542,8 @@ sample_result call_sample(std::string const & name,
         throw config_error{"--max-base-quality must be in 1..93, got " + std::to_string(opt.max_base_quality)};
     if (opt.min_alt_molecules < 1)
         throw config_error{"--min-alt-molecules must be at least 1"};
+    if (!(opt.min_fraction >= 0.0 && opt.min_fraction < opt.min_vaf))
+        throw config_error{"--min-fraction must be in [0, --min-vaf), got " + std::to_string(opt.min_fraction)};
 
     sample_result s;
     s.name = name;
@@ -673,7 +692,9 @@ sample_result call_sample(std::string const & name,
                 for (uint64_t k = std::max<uint64_t>(1, rule.min_alt_molecules); k <= p.depth; ++k)
                     if (stats::binomial_log_sf(p.depth, k, e) <= log_alpha)
                     {
-                        cv.lod = stats::limit_of_detection(p.depth, e, k, rule.power);
+                        uint64_t const critical = std::max(k, floor_count(p.depth, opt.min_fraction));
+                        if (critical <= p.depth)
+                            cv.lod = stats::limit_of_detection(p.depth, e, critical, rule.power);
                         break;
                     }
             }
@@ -716,7 +737,7 @@ sample_result call_sample(std::string const & name,
             cc.second = b->id;
             cc.name = a->name + "+" + b->name;
             cc.counts = links[i];
-            classify_compound(cc, opt.min_alt_molecules);
+            classify_compound(cc, opt.min_alt_molecules, opt.min_fraction);
             match_catalogue(cc, *a, *b, cat);
             s.compounds.push_back(std::move(cc));
         }

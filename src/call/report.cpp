@@ -208,6 +208,7 @@ json to_json(std::vector<sample_result> const & samples, provenance const & prov
     j["options"] = {{"min_vaf", o.min_vaf},
                     {"alpha", o.alpha},
                     {"min_alt_molecules", o.min_alt_molecules},
+                    {"min_fraction", o.min_fraction},
                     {"max_base_quality", o.max_base_quality},
                     {"min_base_quality", o.pileup.min_base_quality},
                     {"min_mapping_quality", o.pileup.min_mapping_quality},

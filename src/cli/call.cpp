@@ -263,6 +263,16 @@ void check_inputs(std::vector<sample_input> const & samples)
         htsFile * fp = hts_open(s.bam.c_str(), "r");
         if (!fp)
             throw input_error{s.bam, "not a SAM/BAM/CRAM file"};
+        // htslib also opens FASTA/FASTQ/VCF/... text: refuse it here, not later as "no index" (as annotate does).
+        if (htsFormat const * f = hts_get_format(fp);
+            f->category != sequence_data || (f->format != sam && f->format != bam && f->format != cram))
+        {
+            char * d = hts_format_description(f);
+            std::string const desc = d ? d : "unknown";
+            free(d);
+            hts_close(fp);
+            throw input_error{s.bam, "not a SAM/BAM/CRAM file (htslib sees " + desc + ")"};
+        }
         sam_hdr_t * h = sam_hdr_read(fp);
         std::string so;
         bool has_index = false;
@@ -292,15 +302,66 @@ void check_inputs(std::vector<sample_input> const & samples)
     }
 }
 
+//!\brief The directories a run created for its output (deepest first): removed when it goes out of scope if they
+//!       are still empty, i.e. when the run failed before committing anything; clear() after a successful commit.
+struct created_dirs
+{
+    std::vector<fs::path> paths;
+    explicit created_dirs(fs::path const & dir)
+    {
+        std::error_code ec;
+        for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path())
+        {
+            paths.push_back(p);
+            if (p == p.parent_path())
+                break;
+        }
+    }
+    void clear()
+    {
+        paths.clear();
+    }
+    ~created_dirs()
+    {
+        std::error_code ec;
+        for (auto const & p : paths)
+            if (!fs::remove(p, ec)) // fails, harmlessly, if anything is in it
+                break;
+    }
+};
+
 //!\brief Removes a directory tree when it goes out of scope.
+//!       On SIGINT/SIGTERM/SIGHUP (which skip destructors) the signal handler removes what is registered: the files
+//!       made with file() and then the directory (atomic_outputs register their own temporary files).
 struct work_dir
 {
     fs::path path;
+    std::vector<std::string> files; // registered with remove_on_signal
+    explicit work_dir(fs::path p) : path{std::move(p)}
+    {
+    }
+    work_dir(work_dir const &) = delete;
+    work_dir & operator=(work_dir const &) = delete;
+    void create(std::error_code & ec)
+    {
+        fs::create_directories(path, ec);
+        remove_on_signal(path.string(), true);
+    }
+    //!\brief The path of `name` in the directory, to be created there other than as an atomic_outputs temporary.
+    fs::path file(std::string const & name)
+    {
+        files.push_back((path / name).string());
+        remove_on_signal(files.back());
+        return path / name;
+    }
     ~work_dir()
     {
         std::error_code ec;
         if (!path.empty())
             fs::remove_all(path, ec);
+        for (auto const & f : files)
+            forget_on_signal(f);
+        forget_on_signal(path.string());
     }
 };
 
@@ -335,6 +396,10 @@ std::function<int()> setup_call(CLI::App & app)
     app.add_option("--alpha", c.alpha, "family-wise significance level (Bonferroni over the catalogue entries)")
         ->capture_default_str();
     app.add_option("--min-alt-molecules", c.min_alt_molecules, "never call fewer alternative molecules")
+        ->capture_default_str();
+    app.add_option("--min-fraction", c.min_fraction,
+                   "reporting floor: a DETECTED (and the cis evidence of a compound) also needs at least this "
+                   "fraction of the molecules; 0 turns it off")
         ->capture_default_str();
     app.add_option("-q,--min-MQ", c.pileup.min_mapping_quality, "skip reads with mapping quality below")
         ->check(CLI::Range(0, 255))
@@ -378,6 +443,9 @@ std::function<int()> setup_call(CLI::App & app)
             throw config_error{"--max-BQ must be in 1..93"};
         if (opt.min_alt_molecules < 1)
             throw config_error{"--min-alt-molecules must be at least 1"};
+        if (!(opt.min_fraction >= 0.0 && opt.min_fraction < opt.min_vaf))
+            throw config_error{"--min-fraction must be at least 0 and below --min-vaf (" +
+                               std::to_string(opt.min_vaf) + ")"};
 
         // Samples, checked before any work starts.
         std::vector<sample_input> samples;
@@ -388,6 +456,8 @@ std::function<int()> setup_call(CLI::App & app)
         if (samples.empty())
             throw config_error{"no input: give BAM/CRAM files, FASTQ R1 [R2], or --samples SHEET"};
         check_inputs(samples);
+        if (!o->exons.empty())
+            (void)pileup::exon_table::from_file(o->exons); // read only for genome-aligned input: check it now
 
         auto const panel = reference::panel::builtin("transcripts");
         catalogue::load_options lo;
@@ -399,12 +469,16 @@ std::function<int()> setup_call(CLI::App & app)
 
         fs::path const dir{o->outdir};
         std::error_code ec;
+        // Declared before `outputs` and `work`, so that a failed run removes DIR after they removed their files.
+        created_dirs created{dir};
         fs::create_directories(dir, ec);
         if (ec || !fs::is_directory(dir))
             throw output_error{o->outdir + ": cannot create the output directory: " + ec.message()};
         atomic_outputs outputs;
+        for (auto const & p : created.paths) // and on a signal, once the temporary files are gone
+            remove_on_signal(p.string(), true);
         work_dir work{dir / (".chemores-call.tmp" + std::to_string(::getpid()))};
-        fs::create_directories(work.path, ec);
+        work.create(ec);
         if (ec)
             throw output_error{work.path.string() + ": cannot create: " + ec.message()};
 
@@ -418,7 +492,8 @@ std::function<int()> setup_call(CLI::App & app)
                 continue;
             align::align_options ao;
             ao.inputs = s.fastq;
-            ao.output.path = (work.path / (s.name + ".bam")).string();
+            ao.output.path = work.file(s.name + ".bam").string(); // run_align commits it (and its index) there
+            work.file(s.name + ".bam.bai");
             ao.output.sort = true;
             ao.output.write_index = true;
             ao.output.threads = common->threads;
@@ -469,7 +544,10 @@ std::function<int()> setup_call(CLI::App & app)
             for (auto const & v : results[i].calls)
                 covered += v.depth;
             if (covered == 0 && !o->allow_empty)
-                throw input_error{samples[i].bam, "no read passing the filters covers any catalogue codon (reads "
+                throw input_error{samples[i].fastq.empty() ? samples[i].bam
+                                  : samples[i].fastq.size() == 1 ? samples[i].fastq[0]
+                                                                 : samples[i].fastq[0] + " + " + samples[i].fastq[1],
+                                  "no read passing the filters covers any catalogue codon (reads "
                                                   "not on the panel's genes, or all filtered); --allow-empty reports "
                                                   "such a sample as NOT_ASSESSABLE"};
         }
@@ -515,6 +593,9 @@ std::function<int()> setup_call(CLI::App & app)
                         throw output_error{from.string() + ": cannot move into " + o->outdir + ": " + ec.message()};
                 }
         outputs.commit();
+        for (auto const & p : created.paths)
+            forget_on_signal(p.string());
+        created.clear();
         if (common->verbosity >= 1)
             std::cerr << call::render_summary(doc);
         return 0;

@@ -355,6 +355,45 @@ TEST(call, low_coverage_is_not_assessable)
     EXPECT_GT(ruled_out, 0u);
 }
 
+// The reporting floor (--min-fraction, 0.5 % by default): T315I at 0.3 % of ~8,000 molecules is significant against
+// sequencing error, but not reported as DETECTED; the limit of detection still rules out 3 %, so the entry is
+// NOT_DETECTED with a note. With the floor off, the same data give DETECTED.
+TEST(call, reporting_floor_below_half_a_percent)
+{
+    temp_dir d;
+    simulate(d, "lowf", 21, {"NM_005157.6:1137:T:0.003"}, 16000);
+    auto r = run(C + " call --verbosity 0 -o floor lowf_R1.fq lowf_R2.fq", d.path);
+    ASSERT_EQ(r.status, 0) << r.err;
+    r = run(C + " call --verbosity 0 --min-fraction 0 -o nofloor lowf_R1.fq lowf_R2.fq", d.path);
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto t315i = [](std::string const & path)
+    {
+        for (auto const & row : read_tsv(path))
+            if (row.at("mutation") == "T315I")
+                return row;
+        ADD_FAILURE() << "no T315I row in " << path;
+        return std::map<std::string, std::string>{};
+    };
+    auto const with = t315i(d / "floor/calls.tsv");
+    auto const without = t315i(d / "nofloor/calls.tsv");
+    ASSERT_FALSE(with.empty());
+    ASSERT_FALSE(without.empty());
+    EXPECT_GT(std::stoull(with.at("depth")), 6000u);
+    EXPECT_NEAR(std::stod(with.at("fraction")), 0.003, 0.0015);
+    EXPECT_EQ(without.at("status"), "DETECTED");
+    EXPECT_EQ(with.at("status"), "NOT_DETECTED");
+    EXPECT_NE(with.at("note").find("reporting floor"), std::string::npos) << with.at("note");
+    EXPECT_LE(std::stod(with.at("lod")), 0.03);
+    EXPECT_GT(std::stod(with.at("lod")), 0.005); // the floor enters the limit of detection
+    auto const doc = read_json(d / "floor/result.json");
+    EXPECT_DOUBLE_EQ(doc["options"]["min_fraction"].get<double>(), 0.005);
+    // the floor must stay below --min-vaf
+    r = run(C + " call --verbosity 0 --min-fraction 0.05 -o bad lowf_R1.fq lowf_R2.fq", d.path);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--min-fraction"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(d / "bad"));
+}
+
 // The same reads as a panel BAM and as a genome (GRCh38, hg19; with and without "chr") BAM give the same calls.
 TEST(call, genome_bam_gives_the_same_calls_as_the_panel_bam)
 {

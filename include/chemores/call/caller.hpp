@@ -38,6 +38,13 @@ struct call_options
     double min_vaf = 0.03;      //!< the fraction a NOT_DETECTED must rule out (LOD <= min_vaf), else NOT_ASSESSABLE
     double alpha = 0.01;        //!< family-wise significance level (Bonferroni per family)
     uint64_t min_alt_molecules = 2; //!< never call fewer alternative molecules
+    /*!\brief A DETECTED also needs at least this fraction of the molecules (a reporting floor, 0.5 %).
+     * \details At very high depth a slight excess of one error over the model (a PCR or sequencing hotspot 1.3x
+     *          the modelled rate at 0.04 %) becomes significant; the floor keeps such signals out of the calls. It
+     *          enters the critical count (max of the test's and ceil(min_fraction * depth)), so the limit of detection
+     *          accounts for it. Must be below min_vaf.
+     */
+    double min_fraction = 0.005;
     /*!\brief Base qualities above this count as this (the error floor of the model: Q30 = 1e-3 per base).
      * \details Reported qualities above Q30 over-state the accuracy of amplicon data, where PCR errors of
      *          1e-4..1e-3 per base add to the sequencer's; without a cap, a Q40 run would call PCR errors.
@@ -193,11 +200,12 @@ sample_result call_sample(std::string const & name,
                           call_options const & options);
 
 /*!\brief The evidence of a compound from its molecule counts: "not_linked" (no molecule spans both codons), "cis"
- *        (at least `min_alt` molecules carry both), "cis+trans" (also at least `min_alt` with each one alone: two
- *        clones), "trans" (fewer than `min_alt` with both, some with each alone), else "undetermined"; and the cis
- *        fraction with its Wilson interval.
+ *        (at least max(`min_alt`, `min_fraction` of the spanning molecules) carry both), "cis+trans" (also at least
+ *        `min_alt` with each one alone: two clones), "trans" (fewer than that with both, some with each alone), else
+ *        "undetermined"; and the cis fraction with its Wilson interval. The fraction floor keeps the few chimeric
+ *        molecules of PCR recombination between two clones from reading as a compound clone.
  */
-void classify_compound(compound_call & cc, uint64_t min_alt);
+void classify_compound(compound_call & cc, uint64_t min_alt, double min_fraction = 0.0);
 
 /*!\brief The per-drug verdicts of a sample from its catalogue calls and compounds (see drug_verdict):
  *        resistant if a DETECTED entry is rated resistant for the drug (or a cis compound lists the drug), else

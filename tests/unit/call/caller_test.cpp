@@ -169,6 +169,14 @@ TEST(compounds, evidence_from_molecule_counts)
     EXPECT_EQ(evidence(40, 30, 25, 905).evidence, "cis+trans");
     EXPECT_EQ(evidence(1, 30, 25, 944).evidence, "trans");
     EXPECT_EQ(evidence(0, 30, 0, 970).evidence, "undetermined");
+    // The fraction floor: 3 chimeric molecules of 1,000 (0.3 %) are not a compound clone at a 0.5 % floor; 5 are.
+    call::compound_call chimeric;
+    chimeric.counts = {3, 30, 25, 942};
+    call::classify_compound(chimeric, 2, 0.005);
+    EXPECT_EQ(chimeric.evidence, "trans");
+    chimeric.counts = {5, 30, 25, 940};
+    call::classify_compound(chimeric, 2, 0.005);
+    EXPECT_EQ(chimeric.evidence, "cis+trans");
     auto const c = evidence(40, 0, 0, 960);
     EXPECT_DOUBLE_EQ(c.cis_fraction, 0.04);
     EXPECT_LT(c.ci.lower, 0.04);

@@ -84,36 +84,6 @@ std::string fusion_type_of(std::string const & contig)
     return u == std::string::npos ? contig : contig.substr(u + 1);
 }
 
-//!\brief True if the read aligns, without a gap or skip, over [junction - anchor, junction + anchor) (0-based);
-//!       the rule of chemores call.
-bool spans(bam1_t const * b, int64_t junction, int anchor)
-{
-    int64_t pos = b->core.pos;
-    uint32_t const * cig = bam_get_cigar(b);
-    int64_t block_start = -1;
-    for (uint32_t i = 0; i < b->core.n_cigar; ++i)
-    {
-        int const op = bam_cigar_op(cig[i]);
-        int64_t const len = bam_cigar_oplen(cig[i]);
-        if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF)
-        {
-            if (block_start < 0)
-                block_start = pos;
-            pos += len;
-            if (block_start <= junction - anchor && pos >= junction + anchor)
-                return true;
-        }
-        else if (op == BAM_CDEL || op == BAM_CREF_SKIP)
-        {
-            pos += len;
-            block_start = -1;
-        }
-        else if (op == BAM_CINS)
-            block_start = -1;
-    }
-    return false;
-}
-
 std::string format_name(htsFile const * fp)
 {
     switch (hts_get_format(const_cast<htsFile *>(fp))->format)
@@ -422,7 +392,7 @@ struct tagger
         auto const tid = static_cast<size_t>(b->core.tid);
         std::string const * jtype = nullptr;
         if (tid < junctions.size() && junctions[tid].first_3prime > 0 &&
-            spans(b, junctions[tid].first_3prime, opt.junction_anchor))
+            pileup::spans_junction(b, junctions[tid].first_3prime, opt.junction_anchor))
             jtype = &junctions[tid].type;
         if (tid >= sites.size() || sites[tid].empty())
             return jtype;

@@ -274,35 +274,6 @@ struct bam_closer
     }
 };
 
-//!\brief True if the read aligns, without a gap or skip, over [junction - anchor, junction + anchor) (0-based).
-bool spans(bam1_t const * b, int64_t junction, int anchor)
-{
-    int64_t pos = b->core.pos;
-    uint32_t const * cig = bam_get_cigar(b);
-    int64_t block_start = -1;
-    for (uint32_t i = 0; i < b->core.n_cigar; ++i)
-    {
-        int const op = bam_cigar_op(cig[i]);
-        int64_t const len = bam_cigar_oplen(cig[i]);
-        if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF)
-        {
-            if (block_start < 0)
-                block_start = pos;
-            pos += len;
-            if (block_start <= junction - anchor && pos >= junction + anchor)
-                return true;
-        }
-        else if (op == BAM_CDEL || op == BAM_CREF_SKIP)
-        {
-            pos += len;
-            block_start = -1;
-        }
-        else if (op == BAM_CINS)
-            block_start = -1;
-    }
-    return false;
-}
-
 fusion_call count_junctions(std::string const & path,
                             reference::panel const & panel,
                             pileup::reference_kind kind,
@@ -356,7 +327,7 @@ fusion_call count_junctions(std::string const & path,
                 continue;
             if (b->core.qual < opt.pileup.min_mapping_quality && b->core.qual != 255)
                 continue;
-            if (spans(b.get(), j, opt.junction_anchor))
+            if (pileup::spans_junction(b.get(), j, opt.junction_anchor))
                 molecules.insert(bam_get_qname(b.get()));
         }
         if (r < -1)

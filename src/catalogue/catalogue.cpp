@@ -174,22 +174,6 @@ std::optional<double> parse_double(std::string_view s)
     return v;
 }
 
-// Levenshtein distance (for suggestions; names are short).
-size_t edit_distance(std::string_view a, std::string_view b)
-{
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i)
-    {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 // The first whitespace-delimited token of `s` containing `marker` (e.g. "p." or "c."), without trailing punctuation.
 std::string_view token_with(std::string_view s, std::string_view marker)
 {

@@ -1033,6 +1033,34 @@ std::vector<codon_pileup> pile_up(std::string const & path,
     return out;
 }
 
+bool spans_junction(bam1_t const * b, int64_t junction, int anchor)
+{
+    int64_t pos = b->core.pos;
+    uint32_t const * cig = bam_get_cigar(b);
+    int64_t block_start = -1;
+    for (uint32_t i = 0; i < b->core.n_cigar; ++i)
+    {
+        int const op = bam_cigar_op(cig[i]);
+        int64_t const len = bam_cigar_oplen(cig[i]);
+        if (op == BAM_CMATCH || op == BAM_CEQUAL || op == BAM_CDIFF)
+        {
+            if (block_start < 0)
+                block_start = pos;
+            pos += len;
+            if (block_start <= junction - anchor && pos >= junction + anchor)
+                return true;
+        }
+        else if (op == BAM_CDEL || op == BAM_CREF_SKIP)
+        {
+            pos += len;
+            block_start = -1;
+        }
+        else if (op == BAM_CINS)
+            block_start = -1;
+    }
+    return false;
+}
+
 std::vector<link_counts> linked_codons(std::string const & path,
                                        reference::panel const & panel,
                                        std::vector<link_query> const & queries,

@@ -2,6 +2,7 @@
 //!\file
 //!\brief Small text helpers shared by the TSV/FASTA parsers.
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,23 @@ inline std::string_view trim(std::string_view s)
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
         s.remove_suffix(1);
     return s;
+}
+
+//!\brief Levenshtein distance (insertions, deletions, substitutions of one character each cost 1); for "did you
+//!       mean" suggestions of unknown names.
+inline size_t edit_distance(std::string_view a, std::string_view b)
+{
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+        prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i)
+    {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
 }
 
 } // namespace chemores

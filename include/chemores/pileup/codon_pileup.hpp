@@ -42,6 +42,8 @@
 #include <utility>
 #include <vector>
 
+struct bam1_t; // htslib
+
 namespace chemores::pileup
 {
 
@@ -211,6 +213,11 @@ struct link_counts
         return both + first_only + second_only + neither;
     }
 };
+
+/*!\brief True if the read aligns without a gap, skip or insertion over [junction - anchor, junction + anchor)
+ *        (0-based reference coordinates): the junction-read rule of `chemores call` and `chemores annotate`.
+ */
+bool spans_junction(bam1_t const * read, int64_t junction, int anchor);
 
 /*!\brief For each query, count molecules (read pairs, or single long reads) covering both codons, by allele.
  * \details A molecule counts if it has a passing codon at both targets (either from one read covering both, or one

@@ -153,21 +153,6 @@ int64_t to_int(std::string_view s, std::string const & origin, uint64_t line, st
     return v;
 }
 
-size_t edit_distance(std::string const & a, std::string const & b)
-{
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i)
-    {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 } // namespace
 
 std::vector<mature_mirna> const & builtin_matures()

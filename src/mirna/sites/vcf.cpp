@@ -76,7 +76,7 @@ bool valid_bases(std::string_view s)
     if (s.empty())
         return false;
     for (char c : s)
-        if (!std::strchr("ACGTNacgtn", c))
+        if (c == '\0' || !std::strchr("ACGTNacgtn", c)) // strchr finds the terminating NUL: a NUL byte is no base
             return false;
     return true;
 }

@@ -253,6 +253,10 @@ TEST(MirnaSitesVariants, MalformedVcfNamesFileAndLine)
     EXPECT_EQ(err(header + rec("u", 5, "C", "A")).rfind(" line 3: REF C does not match u at 5..5 (G)", 0), 0u);
     EXPECT_EQ(err(header + rec("u", 5, "G", "A!")), " line 3: invalid ALT allele 'A!'");
     EXPECT_EQ(err(header + rec("u", 5, "Q", "A")), " line 3: invalid REF 'Q' (A, C, G, T, N only)");
+    // A NUL byte in REF or ALT is not a base (std::strchr finds the string's own terminator; found by fuzz_mirna_vcf,
+    // tests/fuzz/corpus/mirna_vcf/regress-nul-in-ref).
+    EXPECT_NE(err(header + rec("u", 5, std::string{"G\0\0", 3}, "A")).find("invalid REF"), std::string::npos);
+    EXPECT_NE(err(header + rec("u", 5, "G", std::string{"A\0", 2})).find("invalid ALT"), std::string::npos);
     EXPECT_EQ(err(header + rec("u", 60, "G", "A")), " line 3: POS 60 lies past the end of u (48 nt)");
     EXPECT_EQ(err("#CHROM\tPOS\n"), " line 1: not a VCF file: the first line must be ##fileformat=VCFv4.x");
     EXPECT_EQ(err("##fileformat=VCFv4.2\n" + rec("u", 5, "G", "A")),

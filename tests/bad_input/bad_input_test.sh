@@ -145,6 +145,9 @@ printf 'sample\tbam\n' > sheet_header_only.tsv
 printf 'sample\tbam\tfastq_1\nA\tdemo.bam\tsmall_R1.fq\n' > sheet_both.tsv
 printf 'sample\tbam\nA B\tdemo.bam\n' > sheet_space.tsv
 printf 'sample\tbam\nA\tmissing.bam\n' > sheet_missing_bam.tsv
+printf 'sample\tbam\tsample\nA\tdemo.bam\tB\n' > sheet_column_twice.tsv
+printf 'sample\tbam\nA\tdemo.bam\tsmall_R1.fq\n' > sheet_extra_cell.tsv
+printf 'sample\tbam\nA\tdemo.bam\n' | gzip -n -c > sheet.tsv.gz
 # VCFs for mirna sites --vcf (ABCB1_3UTR position 10 is a G).
 vh='##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
 printf "${vh}ABCB1_3UTR\t10\t.\tG\tA\t.\t.\t.\n" > ok.vcf
@@ -243,7 +246,10 @@ call/empty-fastq | $C call -o out $F/empty.fq | 1 | chemores call: error: */empt
 call/fastq-quality-length | $C call -o out $F/badqual.fq | 1 | chemores call: error: */badqual.fq line 4: FASTQ record 'r1': quality length 4 differs from sequence length 10 | out | -
 call/truncated-gzip-fastq | $C call -o out $F/trunc_R2.fq.gz | 1 | chemores call: error: */trunc_R2.fq.gz line *: read error: truncated or corrupt compressed input | out | -
 call/json-as-fastq | $C call -o out $F/result.fq | 1 | chemores call: error: */result.fq line 1: not FASTA or FASTQ | out | -
-call/sheet-duplicate-names | $C call -o out --samples $F/sheet_dup.tsv | 2 | chemores call: error: duplicate sample name 'A' (*/sheet_dup.tsv line 3) | out | -
+call/sheet-duplicate-names | $C call -o out --samples $F/sheet_dup.tsv | 1 | chemores call: error: */sheet_dup.tsv line 3: sample 'A' is named again (first on line 2) | out | -
+call/sheet-column-twice | $C call -o out --samples $F/sheet_column_twice.tsv | 1 | chemores call: error: */sheet_column_twice.tsv line 1: the header names column 'sample' twice | out | -
+call/sheet-extra-cell | $C call -o out --samples $F/sheet_extra_cell.tsv | 1 | chemores call: error: */sheet_extra_cell.tsv line 2: the row has 3 cells, the header 2 (cell 3 is 'small_R1.fq') | out | -
+call/sheet-gzip | $C call -o out --samples $F/sheet.tsv.gz | 1 | chemores call: error: */sheet.tsv.gz line 1: not a text sample sheet (binary data or control characters) | out | -
 call/sheet-no-sample-column | $C call -o out --samples $F/sheet_no_sample.tsv | 1 | chemores call: error: */sheet_no_sample.tsv line 1: the header must name a 'sample' column | out | -
 call/sheet-no-bam-column | $C call -o out --samples $F/sheet_no_bam.tsv | 1 | chemores call: error: */sheet_no_bam.tsv line 1: the header must have a 'bam' or a 'fastq_1' column | out | -
 call/sheet-empty | $C call -o out --samples $F/empty.tsv | 1 | chemores call: error: */empty.tsv: empty sample sheet (no header line) | out | -

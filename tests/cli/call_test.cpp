@@ -580,7 +580,7 @@ TEST(call, bad_inputs_fail_cleanly)
         {"--catalogue-only --catalogue bad_hgvs.tsv good.bam", "bad_hgvs.tsv line"},
         {"good.bam good.bam", "duplicate sample name 'good'"},
         {"--samples missing.tsv", "not_there.bam"},
-        {"--samples dup.tsv", "duplicate sample name 'x'"},
+        {"--samples dup.tsv", "dup.tsv line 3: sample 'x' is named again (first on line 2)"},
         {"--samples nohdr.tsv", "nohdr.tsv line 1"},
         {"--min-vaf 3 good.bam", "--min-vaf"},
         {"b_R1.fq b_R2.fq other.fq", "mates"},

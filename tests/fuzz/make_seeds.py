@@ -129,6 +129,13 @@ elif harness == "exons":
     seed("exons_head", "".join(lines[:4]))
     seed("exons_crlf", "".join(lines[:4]).replace("\n", "\r\n"))
 
+elif harness == "sample_sheet":
+    seed("workflow_demo", (src / "workflows" / "demo_samples.tsv").read_text())
+    seed("bam_rows", "# sheet\nsample\tbam\nA\tdemo.bam\nB\t/abs/b.cram\n")
+    seed("fastq_rows", "sample\tfastq_1\tfastq_2\np1\tp1_R1.fq.gz\tp1_R2.fq.gz\np2\tp2.fq\tNA\n")
+    seed("mixed_crlf", "sample\tfastq_1\tfastq_2\tbam\r\nx\t.\t\tx.bam\r\n\r\ny\ty_1.fq\t\t\t\t\r\n")
+    seed("reordered", "bam\tnotes\tsample\nx.bam\tn\tx\n")
+
 elif harness == "utr_annotation":
     text = (refs / "panel" / "utr3.tsv").read_text()
     seed("utr3_full", text)

@@ -94,7 +94,12 @@ struct line_reader
         if (!fp)
             throw input_error{p, std::string{"cannot open: "} + std::strerror(errno)};
         if (bgzf_compression(fp) == 2 && bgzf_check_EOF(fp) == 0)
+        {
+            // The destructor does not run for a constructor that throws: close here.
+            bgzf_close(fp);
+            fp = nullptr;
             throw input_error{p, "truncated BGZF file: the end-of-file marker is missing"};
+        }
     }
     ~line_reader()
     {

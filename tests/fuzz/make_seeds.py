@@ -136,6 +136,11 @@ elif harness == "sample_sheet":
     seed("mixed_crlf", "sample\tfastq_1\tfastq_2\tbam\r\nx\t.\t\tx.bam\r\n\r\ny\ty_1.fq\t\t\t\t\r\n")
     seed("reordered", "bam\tnotes\tsample\nx.bam\tn\tx\n")
 
+elif harness == "report":
+    # the committed corpus (tests/fuzz/corpus/report) holds result.json documents of `chemores call` on the demo
+    # data, trimmed (12 coverage bins, one call per status, short sources) to stay within -max_len
+    seed("not_a_result", '{"schema":"chemores-call","schema_version":1,"samples":[]}\n')
+
 elif harness == "utr_annotation":
     text = (refs / "panel" / "utr3.tsv").read_text()
     seed("utr3_full", text)

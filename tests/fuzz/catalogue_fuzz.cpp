@@ -11,21 +11,20 @@
 #include <chemores/core/errors.hpp>
 #include <chemores/reference/panel.hpp>
 
+#include "fuzz_util.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+using chemores::fuzz::check;
+
 using namespace chemores;
 
 namespace
 {
-void check(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
 
 reference::panel const & transcripts()
 {

@@ -8,19 +8,14 @@
 #include <chemores/core/errors.hpp>
 #include <chemores/pileup/codon_pileup.hpp>
 
+#include "fuzz_util.hpp"
+
 #include <cstdint>
 #include <string_view>
 
-using namespace chemores::pileup;
+using chemores::fuzz::check;
 
-namespace
-{
-void check(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
-} // namespace
+using namespace chemores::pileup;
 
 extern "C" int LLVMFuzzerTestOneInput(uint8_t const * data, size_t size)
 {

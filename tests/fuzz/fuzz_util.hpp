@@ -15,6 +15,13 @@
 namespace chemores::fuzz
 {
 
+//!\brief A harness's contract check: a violation traps, and libFuzzer records it as a crash with its input.
+inline void check(bool ok)
+{
+    if (!ok)
+        __builtin_trap();
+}
+
 inline std::string gzip(uint8_t const * data, size_t size)
 {
     z_stream zs{};

@@ -9,20 +9,15 @@
 
 #include <chemores/catalogue/hgvs.hpp>
 
+#include "fuzz_util.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-using namespace chemores::catalogue;
+using chemores::fuzz::check;
 
-namespace
-{
-void check(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
-} // namespace
+using namespace chemores::catalogue;
 
 extern "C" int LLVMFuzzerTestOneInput(uint8_t const * data, size_t size)
 {

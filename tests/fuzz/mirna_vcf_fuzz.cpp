@@ -14,13 +14,10 @@
 
 #include <cstdint>
 
+using chemores::fuzz::check;
+
 namespace
 {
-void check(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
 
 std::vector<chemores::mirna::utr_sequence> const & utrs()
 {

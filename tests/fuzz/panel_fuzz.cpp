@@ -8,17 +8,12 @@
 #include <chemores/core/errors.hpp>
 #include <chemores/reference/panel.hpp>
 
+#include "fuzz_util.hpp"
+
 #include <cstdint>
 #include <string_view>
 
-namespace
-{
-void check(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
-} // namespace
+using chemores::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(uint8_t const * data, size_t size)
 {

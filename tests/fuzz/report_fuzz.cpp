@@ -18,14 +18,7 @@
 #include <string>
 #include <string_view>
 
-namespace
-{
-void check(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
-} // namespace
+using chemores::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(uint8_t const * data, size_t size)
 {

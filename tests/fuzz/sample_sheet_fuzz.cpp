@@ -9,20 +9,19 @@
 #include <chemores/call/samples.hpp>
 #include <chemores/core/errors.hpp>
 
+#include "fuzz_util.hpp"
+
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
 
+using chemores::fuzz::check;
+
 using namespace chemores::call;
 
 namespace
 {
-void check(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
 
 bool clean(std::string_view s)
 {

@@ -96,31 +96,6 @@ std::string variant_arg(entry const & e, double fraction)
     return "NM_005157.6:" + std::to_string(e.tx) + ":" + e.alt + ":" + std::to_string(fraction);
 }
 
-//!\brief calls.tsv as rows of column -> value.
-std::vector<std::map<std::string, std::string>> read_tsv(std::string const & path)
-{
-    std::ifstream in{path};
-    EXPECT_TRUE(in) << path;
-    std::string line;
-    std::getline(in, line);
-    std::vector<std::string> cols;
-    std::stringstream hs{line};
-    for (std::string x; std::getline(hs, x, '\t');)
-        cols.push_back(x);
-    std::vector<std::map<std::string, std::string>> rows;
-    while (std::getline(in, line))
-    {
-        std::map<std::string, std::string> row;
-        std::stringstream ls{line};
-        size_t i = 0;
-        for (std::string x; std::getline(ls, x, '\t'); ++i)
-            row[cols.at(i)] = x;
-        EXPECT_EQ(i, cols.size()) << line;
-        rows.push_back(row);
-    }
-    return rows;
-}
-
 jdoc read_json(std::string const & path)
 {
     return jdoc::parse(read_file(path));

@@ -13,23 +13,6 @@ namespace
 {
 std::string const C = bin();
 
-std::vector<std::string> split(std::string const & s, char sep)
-{
-    std::vector<std::string> out;
-    std::string part;
-    std::stringstream ss{s};
-    while (std::getline(ss, part, sep))
-        out.push_back(part);
-    if (!s.empty() && s.back() == sep && sep == '\t')
-        out.emplace_back();
-    return out;
-}
-
-std::vector<std::string> lines_of(std::string const & s)
-{
-    return split(s, '\n');
-}
-
 // `chemores catalogue list` output as rows keyed by id, each a map column -> value.
 struct list_table
 {

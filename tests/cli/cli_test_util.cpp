@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <htslib/sam.h>
 #include <random>
 #include <sstream>
@@ -54,6 +55,63 @@ std::string read_file(std::string const & path)
 {
     std::ifstream in{path, std::ios::binary};
     return {std::istreambuf_iterator<char>{in}, {}};
+}
+
+std::vector<std::string> split(std::string const & s, char sep)
+{
+    std::vector<std::string> out;
+    if (s.empty())
+        return out;
+    for (size_t start = 0;;)
+    {
+        size_t const end = s.find(sep, start);
+        out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos)
+            return out;
+        start = end + 1;
+    }
+}
+
+std::vector<std::string> lines_of(std::string const & text)
+{
+    auto lines = split(text, '\n');
+    if (!lines.empty() && lines.back().empty())
+        lines.pop_back();
+    return lines;
+}
+
+tsv_table parse_tsv(std::string const & text)
+{
+    tsv_table t;
+    auto const lines = lines_of(text);
+    if (lines.empty())
+    {
+        ADD_FAILURE() << "empty table";
+        return t;
+    }
+    t.header = split(lines[0], '\t');
+    for (size_t i = 1; i < lines.size(); ++i)
+    {
+        if (lines[i].empty())
+            continue;
+        auto const f = split(lines[i], '\t');
+        EXPECT_EQ(f.size(), t.header.size()) << "line " << i + 1 << ": " << lines[i];
+        std::map<std::string, std::string> row;
+        for (size_t k = 0; k < f.size() && k < t.header.size(); ++k)
+            row[t.header[k]] = f[k];
+        t.rows.push_back(std::move(row));
+    }
+    return t;
+}
+
+std::vector<std::map<std::string, std::string>> read_tsv(std::string const & path)
+{
+    if (!fs::exists(path))
+    {
+        ADD_FAILURE() << "missing table " << path;
+        return {};
+    }
+    return parse_tsv(read_file(path)).rows;
 }
 
 sam_file read_alignments(std::string const & path)

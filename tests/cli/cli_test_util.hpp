@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,26 @@ struct sam_file
 
 //!\brief Parse SAM/BAM/CRAM with htslib.
 sam_file read_alignments(std::string const & path);
+
+//!\brief The fields of `s` split at `sep`, every one kept ("a\t" gives {"a", ""}); "" gives none.
+std::vector<std::string> split(std::string const & s, char sep);
+
+//!\brief The lines of `text` without their '\n' (a final newline ends the last line; it does not add an empty one).
+std::vector<std::string> lines_of(std::string const & text);
+
+//!\brief A table with a header line; each row maps column -> value.
+struct tsv_table
+{
+    std::vector<std::string> header;
+    std::vector<std::map<std::string, std::string>> rows;
+};
+
+//!\brief Parse TSV text with a header. Blank lines are skipped; an empty text, or a row whose number of fields differs
+//!       from the header's, is a test failure (the row is still returned, with the fields it has).
+tsv_table parse_tsv(std::string const & text);
+
+//!\brief The rows of the TSV file at `path` (parse_tsv of its content).
+std::vector<std::map<std::string, std::string>> read_tsv(std::string const & path);
 
 //!\brief Files in a directory (names only), sorted.
 std::vector<std::string> list_dir(std::filesystem::path const & dir);

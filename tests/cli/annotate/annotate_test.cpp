@@ -120,42 +120,6 @@ bam_contents read_bam(std::string const & path)
     return c;
 }
 
-std::vector<std::string> lines_of(std::string const & text)
-{
-    std::vector<std::string> v;
-    std::stringstream ss{text};
-    for (std::string l; std::getline(ss, l);)
-        v.push_back(l);
-    return v;
-}
-
-//!\brief TSV with a header, as rows of column -> value.
-std::vector<std::map<std::string, std::string>> read_tsv(std::string const & path)
-{
-    std::vector<std::map<std::string, std::string>> rows;
-    auto const ls = lines_of(read_file(path));
-    if (ls.empty())
-    {
-        ADD_FAILURE() << "empty table " << path;
-        return rows;
-    }
-    std::vector<std::string> cols;
-    std::stringstream hs{ls[0]};
-    for (std::string x; std::getline(hs, x, '\t');)
-        cols.push_back(x);
-    for (size_t k = 1; k < ls.size(); ++k)
-    {
-        std::map<std::string, std::string> row;
-        std::stringstream s{ls[k]};
-        size_t i = 0;
-        for (std::string x; std::getline(s, x, '\t'); ++i)
-            row[cols.at(i)] = x;
-        EXPECT_EQ(i, cols.size()) << ls[k];
-        rows.push_back(row);
-    }
-    return rows;
-}
-
 // ---- the truth, computed from a record's own fields ---------------------------------------------------------------
 
 //!\brief The three bases a record shows at 0-based reference positions p (each aligned by M/=/X, none deleted or

@@ -24,7 +24,7 @@ std::string const C = bin();
 
 using table = std::vector<std::vector<std::string>>;
 
-table read_tsv(std::string const & path)
+table read_cells(std::string const & path)
 {
     table t;
     std::stringstream in{read_file(path)};
@@ -264,7 +264,7 @@ TEST(mirna_quant, counts_cpm_summary_are_exact)
                                         "run.json",
                                         "summary.tsv"}));
 
-    auto const counts_t = read_tsv(d / "out/counts.tsv");
+    auto const counts_t = read_cells(d / "out/counts.tsv");
     ASSERT_EQ(counts_t[0], (std::vector<std::string>{"mirna", "S1", "S2", "S3"}));
     auto const counts = by_key(counts_t);
     std::map<std::string, std::string> const expected{
@@ -289,7 +289,7 @@ TEST(mirna_quant, counts_cpm_summary_are_exact)
     EXPECT_EQ(counts.size(), 2656u); // every mature of miRBase v22 (human), with or without reads
 
     // CPM: per sample, sums to 1e6 (S3: no reads, all 0)
-    auto const cpm_t = read_tsv(d / "out/cpm.tsv");
+    auto const cpm_t = read_cells(d / "out/cpm.tsv");
     ASSERT_EQ(cpm_t.size(), counts_t.size());
     double sum[3] = {0, 0, 0};
     for (size_t i = 1; i < cpm_t.size(); ++i)
@@ -302,20 +302,20 @@ TEST(mirna_quant, counts_cpm_summary_are_exact)
     EXPECT_EQ(cpm.at("hsa-miR-21-5p")[2], "131578.947"); // 10 / 76 * 1e6
 
     // multi-mapped reads per miRNA, and reads elsewhere on the hairpins
-    auto const multi = by_key(read_tsv(d / "out/multimapped.tsv"));
+    auto const multi = by_key(read_cells(d / "out/multimapped.tsv"));
     EXPECT_EQ(counts_of(multi, "hsa-miR-199a-3p"), "10 3 0");
     EXPECT_EQ(counts_of(multi, "hsa-miR-199b-3p"), "10 3 0");
     EXPECT_EQ(counts_of(multi, "hsa-miR-17-5p"), "8 1 0");
     EXPECT_EQ(counts_of(multi, "hsa-miR-106a-5p"), "8 1 0");
     EXPECT_EQ(counts_of(multi, "hsa-let-7a-5p"), "0 0 0");
     EXPECT_EQ(counts_of(multi, "hsa-miR-21-5p"), "0 0 0");
-    auto const hp = by_key(read_tsv(d / "out/hairpin_counts.tsv"));
+    auto const hp = by_key(read_cells(d / "out/hairpin_counts.tsv"));
     EXPECT_EQ(hp.size(), 1917u);
     for (auto const & [h, row] : hp)
         EXPECT_EQ(counts_of(hp, h), h == "hsa-mir-21" ? "6 0 0" : "0 0 0") << h;
 
     // read accounting
-    auto const sum_t = read_tsv(d / "out/summary.tsv");
+    auto const sum_t = read_cells(d / "out/summary.tsv");
     ASSERT_EQ(sum_t.size(), 4u);
     auto const st = by_key(sum_t);
     auto val = [&](std::string const & s, std::string const & c)
@@ -347,7 +347,7 @@ TEST(mirna_quant, counts_cpm_summary_are_exact)
     EXPECT_EQ(val("S1", "resistance_mirnas_cpm"),
               "hsa-miR-21-5p=518518.519;hsa-miR-17-5p=140740.741;hsa-miR-145-5p=29629.63");
     EXPECT_EQ(val("S3", "resistance_mirnas_cpm"), ".");
-    auto const res = by_key(read_tsv(d / "out/resistance_mirnas.tsv"));
+    auto const res = by_key(read_cells(d / "out/resistance_mirnas.tsv"));
     ASSERT_TRUE(res.count("hsa-miR-21-5p"));
     EXPECT_EQ(res.at("hsa-miR-21-5p")[3], "PTEN,PDCD4");
     EXPECT_EQ(res.at("hsa-miR-21-5p")[6], "70");
@@ -371,7 +371,7 @@ TEST(mirna_quant, isomir_classes_in_table_and_gff)
     auto const r = run(C + " mirna quant -o out S1.fq.gz S2.fastq.gz", d.path);
     ASSERT_EQ(r.status, 0) << r.err;
     auto const spec = sample1();
-    auto const iso_t = read_tsv(d / "out/isomirs.tsv");
+    auto const iso_t = read_cells(d / "out/isomirs.tsv");
     size_t const c_seq = column(iso_t, "sequence"), c_mirna = column(iso_t, "mirna"),
                  c_hairpin = column(iso_t, "hairpin"), c_type = column(iso_t, "type"), c_var = column(iso_t, "variant"),
                  c_snv = column(iso_t, "iso_snv"), c_hits = column(iso_t, "hits"), c_shared = column(iso_t, "shared"),
@@ -520,9 +520,12 @@ TEST(mirna_quant, output_is_identical_for_any_thread_count)
     r = run(C + " mirna quant -@ 4 -o big4 big.fq.gz", d.path);
     ASSERT_EQ(r.status, 0) << r.err;
     for (auto const & f : list_dir(d / "big1"))
-        if (f != "run.json")
-            EXPECT_EQ(read_file(d / ("big1/" + f)), read_file(d / ("big4/" + f))) << f;
-    EXPECT_EQ(counts_of(by_key(read_tsv(d / "big4/counts.tsv")), "hsa-miR-21-5p"), "2800");
+    {
+        if (f == "run.json")
+            continue;
+        EXPECT_EQ(read_file(d / ("big1/" + f)), read_file(d / ("big4/" + f))) << f;
+    }
+    EXPECT_EQ(counts_of(by_key(read_cells(d / "big4/counts.tsv")), "hsa-miR-21-5p"), "2800");
 
     auto a = nlohmann::json::parse(read_file(d / "one/run.json"));
     auto b = nlohmann::json::parse(read_file(d / "three/run.json"));
@@ -541,12 +544,12 @@ TEST(mirna_quant, discard_untrimmed_and_options)
     write_samples(d);
     auto r = run(C + " mirna quant --discard-untrimmed -o out S1.fq.gz --samples patient1", d.path);
     ASSERT_EQ(r.status, 0) << r.err;
-    auto const counts_t = read_tsv(d / "out/counts.tsv");
+    auto const counts_t = read_cells(d / "out/counts.tsv");
     EXPECT_EQ(counts_t[0], (std::vector<std::string>{"mirna", "patient1"}));
     auto const counts = by_key(counts_t);
     EXPECT_EQ(counts_of(counts, "hsa-miR-145-5p"), "0");
     EXPECT_EQ(counts_of(counts, "hsa-miR-21-5p"), "70");
-    auto const sum_t = read_tsv(d / "out/summary.tsv");
+    auto const sum_t = read_cells(d / "out/summary.tsv");
     auto const st = by_key(sum_t);
     EXPECT_EQ(st.at("patient1").at(column(sum_t, "discarded_untrimmed")), "5"); // 4 + the empty read
     EXPECT_EQ(st.at("patient1").at(column(sum_t, "too_short")), "8");
@@ -555,14 +558,14 @@ TEST(mirna_quant, discard_untrimmed_and_options)
     // a stricter 3' tolerance moves the iso_3p:+2 reads off the mature, onto the hairpin
     r = run(C + " mirna quant --tolerance-3p 1 -o strict S1.fq.gz", d.path);
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(counts_of(by_key(read_tsv(d / "strict/counts.tsv")), "hsa-miR-21-5p"), "59"); // 70 - 6 - 5
-    EXPECT_EQ(counts_of(by_key(read_tsv(d / "strict/hairpin_counts.tsv")), "hsa-mir-21"), "17");
+    EXPECT_EQ(counts_of(by_key(read_cells(d / "strict/counts.tsv")), "hsa-miR-21-5p"), "59"); // 70 - 6 - 5
+    EXPECT_EQ(counts_of(by_key(read_cells(d / "strict/hairpin_counts.tsv")), "hsa-mir-21"), "17");
     // no mismatch allowed: the SNV reads are rejected
     r = run(C + " mirna quant --max-mismatches 0 -o exact S1.fq.gz", d.path);
     ASSERT_EQ(r.status, 0) << r.err;
-    auto const ex_t = read_tsv(d / "exact/summary.tsv");
+    auto const ex_t = read_cells(d / "exact/summary.tsv");
     EXPECT_EQ(by_key(ex_t).at("S1").at(column(ex_t, "rejected")), "5");
-    EXPECT_EQ(counts_of(by_key(read_tsv(d / "exact/counts.tsv")), "hsa-miR-21-5p"), "65");
+    EXPECT_EQ(counts_of(by_key(read_cells(d / "exact/counts.tsv")), "hsa-miR-21-5p"), "65");
 
     r = run(C + " mirna quant --help", d.path);
     EXPECT_EQ(r.status, 0);
@@ -584,7 +587,7 @@ TEST(mirna_quant, demo_reads)
     temp_dir d;
     auto const r = run(C + " mirna quant -o out " + test_data() + "/demo/demo_smallrna.fq.gz", d.path);
     ASSERT_EQ(r.status, 0) << r.err;
-    auto const counts = by_key(read_tsv(d / "out/counts.tsv"));
+    auto const counts = by_key(read_cells(d / "out/counts.tsv"));
     std::map<std::string, std::string> const expected{{"hsa-miR-21-5p", "40"},
                                                       {"hsa-let-7a-5p", "25"},
                                                       {"hsa-miR-519c-3p", "10"},
@@ -673,7 +676,7 @@ TEST(mirna_quant, mirtop_accepts_the_gff)
     EXPECT_EQ(r.err.find("ERROR"), std::string::npos) << r.err;
     EXPECT_EQ(r.out.find("ERROR"), std::string::npos) << r.out;
     size_t records = 0;
-    for (auto const & line : read_tsv(d / "out/mirna.gff3"))
+    for (auto const & line : read_cells(d / "out/mirna.gff3"))
         records += !line.empty() && line[0].rfind("#", 0) != 0;
     EXPECT_NE(r.out.find("records " + std::to_string(records)), std::string::npos) << r.out;
 }

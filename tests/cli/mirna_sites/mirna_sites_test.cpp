@@ -17,45 +17,7 @@ namespace
 {
 std::string const C = bin();
 
-std::vector<std::string> split(std::string const & s, char sep)
-{
-    std::vector<std::string> out;
-    std::string part;
-    std::stringstream ss{s};
-    while (std::getline(ss, part, sep))
-        out.push_back(part);
-    if (!s.empty() && s.back() == sep && sep == '\t')
-        out.emplace_back();
-    return out;
-}
-
-struct table
-{
-    std::vector<std::string> header;
-    std::vector<std::map<std::string, std::string>> rows;
-};
-
-table parse_tsv(std::string const & text)
-{
-    table t;
-    auto const lines = split(text, '\n');
-    EXPECT_FALSE(lines.empty());
-    if (lines.empty())
-        return t;
-    t.header = split(lines[0], '\t');
-    for (size_t i = 1; i < lines.size(); ++i)
-    {
-        if (lines[i].empty())
-            continue;
-        auto const f = split(lines[i], '\t');
-        EXPECT_EQ(f.size(), t.header.size()) << lines[i];
-        std::map<std::string, std::string> row;
-        for (size_t k = 0; k < f.size() && k < t.header.size(); ++k)
-            row[t.header[k]] = f[k];
-        t.rows.push_back(std::move(row));
-    }
-    return t;
-}
+using table = tsv_table;
 
 bool has_column(table const & t, std::string const & c)
 {
@@ -69,7 +31,7 @@ std::map<std::string, std::string> bundled_utrs()
 {
     std::map<std::string, std::string> m;
     std::string name;
-    for (auto const & line : split(read_file(panel_dir() + "/utr3.fa"), '\n'))
+    for (auto const & line : lines_of(read_file(panel_dir() + "/utr3.fa")))
     {
         if (line.empty())
             continue;
@@ -195,7 +157,7 @@ TEST(mirna_sites_cli, all_outputs_on_bundled_data)
                           {"end", "1548"}}));
 
     // BED: one line per site, 0-based start
-    auto const bed = split(read_file(d / "sites.bed"), '\n');
+    auto const bed = lines_of(read_file(d / "sites.bed"));
     ASSERT_EQ(bed.size(), t.rows.size());
     for (size_t i = 0; i < bed.size(); ++i)
     {
@@ -209,7 +171,7 @@ TEST(mirna_sites_cli, all_outputs_on_bundled_data)
     }
 
     // GFF3: header, sequence regions, one feature per site
-    auto const gff = split(read_file(d / "sites.gff3"), '\n');
+    auto const gff = lines_of(read_file(d / "sites.gff3"));
     ASSERT_FALSE(gff.empty());
     EXPECT_EQ(gff[0], "##gff-version 3");
     size_t features = 0;
@@ -358,7 +320,7 @@ TEST(mirna_sites_cli, genes_tracks_and_near_stop)
     r = run(C + " mirna sites --mirnas all --track-coords genome --bed g.bed --gff3 g.gff3 -o all.tsv", d.path);
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.err.find("left out of the BED/GFF3 tracks"), std::string::npos) << r.err; // ABCB1: no genome
-    for (auto const & line : split(read_file(d / "g.bed"), '\n'))
+    for (auto const & line : lines_of(read_file(d / "g.bed")))
     {
         auto const f = split(line, '\t');
         ASSERT_EQ(f.size(), 6u);

@@ -21,22 +21,10 @@ namespace
 
 namespace fs = std::filesystem;
 
-bool ends_with(std::string_view s, std::string_view suffix)
-{
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string lower(std::string s)
-{
-    for (char & c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 bool is_alignment_file(std::string const & path)
 {
-    auto const l = lower(path);
-    return ends_with(l, ".bam") || ends_with(l, ".cram") || ends_with(l, ".sam") || ends_with(l, ".sam.gz");
+    auto const l = ascii_lower(path);
+    return l.ends_with(".bam") || l.ends_with(".cram") || l.ends_with(".sam") || l.ends_with(".sam.gz");
 }
 
 //!\brief File name without directory and without .gz/.fq/.fastq/.bam/.cram/.sam.
@@ -44,7 +32,7 @@ std::string stem(std::string const & path)
 {
     std::string s = fs::path{path}.filename().string();
     for (std::string_view ext : {".gz", ".bgz", ".fq", ".fastq", ".fa", ".fasta", ".bam", ".cram", ".sam"})
-        if (ends_with(lower(s), ext))
+        if (ascii_lower(s).ends_with(ext))
             s.resize(s.size() - ext.size());
     return s;
 }

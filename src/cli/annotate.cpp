@@ -35,20 +35,13 @@ struct annotate_cli_options
     annotate::options opt;
 };
 
-bool ends_with(std::string_view s, std::string_view suffix)
-{
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 //!\brief File name without directory and without .bam/.cram/.sam/.sam.gz (case-insensitive).
 std::string stem(std::string const & path)
 {
     std::string s = fs::path{path}.filename().string();
-    std::string l = s;
-    for (char & c : l)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string const l = ascii_lower(s);
     for (std::string_view ext : {".sam.gz", ".bam", ".cram", ".sam"})
-        if (ends_with(l, ext) && l.size() > ext.size())
+        if (l.ends_with(ext) && l.size() > ext.size())
         {
             s.resize(s.size() - ext.size());
             break;

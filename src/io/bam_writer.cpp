@@ -1,4 +1,5 @@
 #include <chemores/core/errors.hpp>
+#include <chemores/core/text.hpp>
 #include <chemores/io/bam_writer.hpp>
 
 #include <algorithm>
@@ -15,17 +16,6 @@ namespace chemores::io
 
 namespace
 {
-std::string lower(std::string s)
-{
-    for (auto & c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-bool ends_with(std::string const & s, std::string const & suf)
-{
-    return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
-}
-
 // Coordinate order; unmapped reads (tid -1) last; ties keep input order (the caller sorts stably).
 bool coord_less(bam1_t const * a, bam1_t const * b)
 {
@@ -42,7 +32,7 @@ alignment_format resolve_format(std::string const & explicit_format, std::string
 {
     if (!explicit_format.empty())
     {
-        auto const f = lower(explicit_format);
+        auto const f = ascii_lower(explicit_format);
         if (f == "sam")
             return alignment_format::sam;
         if (f == "bam")
@@ -51,10 +41,10 @@ alignment_format resolve_format(std::string const & explicit_format, std::string
             return alignment_format::cram;
         throw config_error{"unknown output format '" + explicit_format + "' (use SAM, BAM or CRAM)"};
     }
-    auto const p = lower(path);
-    if (ends_with(p, ".bam"))
+    auto const p = ascii_lower(path);
+    if (p.ends_with(".bam"))
         return alignment_format::bam;
-    if (ends_with(p, ".cram"))
+    if (p.ends_with(".cram"))
         return alignment_format::cram;
     return alignment_format::sam;
 }

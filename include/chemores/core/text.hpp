@@ -3,6 +3,7 @@
 //!\brief Small text helpers shared by the TSV/FASTA parsers.
 
 #include <algorithm>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,16 @@ inline std::vector<std::string_view> split(std::string_view s, std::string_view 
         b = e + sep.size();
     }
     return out;
+}
+
+//!\brief `s` with ASCII letters in lower case (file extensions, case-insensitive names); other bytes unchanged.
+inline std::string ascii_lower(std::string_view s)
+{
+    std::string r{s};
+    for (char & c : r)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return r;
 }
 
 //!\brief `s` without leading and trailing spaces, tabs and carriage returns.

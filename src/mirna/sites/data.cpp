@@ -23,14 +23,6 @@ namespace chemores::mirna
 namespace
 {
 
-std::string lower(std::string_view s)
-{
-    std::string r{s};
-    for (auto & c : r)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return r;
-}
-
 std::string upper(std::string_view s)
 {
     std::string r{s};
@@ -41,7 +33,7 @@ std::string upper(std::string_view s)
 
 std::string strip_hsa(std::string_view s)
 {
-    std::string l = lower(s);
+    std::string l = ascii_lower(s);
     return l.rfind("hsa-", 0) == 0 ? l.substr(4) : l;
 }
 
@@ -254,16 +246,16 @@ struct mature_index
         auto const & all = builtin_matures();
         for (uint32_t i = 0; i < all.size(); ++i)
         {
-            by_key.emplace(lower(all[i].name), i);
+            by_key.emplace(ascii_lower(all[i].name), i);
             by_key.emplace(strip_hsa(all[i].name), i);
             if (!all[i].accession.empty())
-                by_key.emplace(lower(all[i].accession), i);
+                by_key.emplace(ascii_lower(all[i].accession), i);
             names.push_back(all[i].name);
         }
     }
     std::optional<uint32_t> find(std::string_view key) const
     {
-        auto it = by_key.find(lower(key));
+        auto it = by_key.find(ascii_lower(key));
         if (it == by_key.end())
             it = by_key.find(strip_hsa(key));
         if (it == by_key.end())
@@ -287,7 +279,7 @@ std::vector<uint32_t> resolve_name(std::string const & name)
     // as written in mirna_targets.tsv
     std::vector<uint32_t> out;
     for (auto const & p : builtin_literature_pairs())
-        if (lower(p.mirna_as_written) == lower(name) || strip_hsa(p.mirna_as_written) == strip_hsa(name))
+        if (ascii_lower(p.mirna_as_written) == ascii_lower(name) || strip_hsa(p.mirna_as_written) == strip_hsa(name))
             if (auto i = idx.find(p.mature); i && std::find(out.begin(), out.end(), *i) == out.end())
                 out.push_back(*i);
     if (!out.empty())
@@ -382,7 +374,7 @@ std::vector<mature_mirna> resolve_mirnas(std::vector<std::string> const & items)
         if (item.empty())
             continue;
         any = true;
-        std::string const l = lower(item);
+        std::string const l = ascii_lower(item);
         if (l == "all")
             for (auto const & m : all)
                 add(m);

@@ -105,6 +105,7 @@ std::function<int()> setup_annotate(CLI::App & app)
                    "file naming one input per line ('#' comments; relative paths are relative to the list)");
     app.add_option("-o,--output", o->outdir, "output directory (created if missing)")->required();
     add_common_options(app, *common, opt_threads | opt_verbosity | opt_no_pg);
+    app.get_option("--threads")->description("threads for BGZF decompression and compression (shared by the -j jobs)");
     app.add_option("-j,--jobs", o->jobs, "files annotated in parallel (they share the -@ thread pool)")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();

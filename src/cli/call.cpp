@@ -191,6 +191,8 @@ std::function<int()> setup_call(CLI::App & app)
     app.add_option("inputs", o->inputs, "BAM/CRAM files, or FASTQ R1 [R2] (several pairs need _R1/_R2 names)");
     app.add_option("-o,--output", o->outdir, "output directory (created if missing)")->required();
     add_common_options(app, *common, opt_threads | opt_verbosity | opt_simd);
+    app.get_option("--threads")
+        ->description("threads: samples called in parallel; alignment and BGZF compression of FASTQ samples");
     app.add_option("--samples", o->samples_sheet, "sample sheet (TSV with a header: sample, fastq_1, fastq_2, bam)")
         ->check(CLI::ExistingFile);
     app.add_option("--catalogue", o->catalogues, "user catalogue (columns of abl1_mutations.tsv), repeatable")

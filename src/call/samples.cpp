@@ -10,7 +10,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <unistd.h>
 
 namespace chemores::call
@@ -27,8 +26,9 @@ bool is_alignment_file(std::string const & path)
     return l.ends_with(".bam") || l.ends_with(".cram") || l.ends_with(".sam") || l.ends_with(".sam.gz");
 }
 
-//!\brief File name without directory and without .gz/.fq/.fastq/.bam/.cram/.sam.
-std::string stem(std::string const & path)
+} // namespace
+
+std::string file_stem(std::string const & path)
 {
     std::string s = fs::path{path}.filename().string();
     for (std::string_view ext : {".gz", ".bgz", ".fq", ".fastq", ".fa", ".fasta", ".bam", ".cram", ".sam"})
@@ -36,6 +36,9 @@ std::string stem(std::string const & path)
             s.resize(s.size() - ext.size());
     return s;
 }
+
+namespace
+{
 
 //!\brief "x_R1_001" -> ("x_R2_001", "x"), "x_1" -> ("x_2", "x"); nullopt if the name carries no read-1 mark.
 std::optional<std::pair<std::string, std::string>> mate_of(std::string const & path)
@@ -49,7 +52,7 @@ std::optional<std::pair<std::string, std::string>> mate_of(std::string const & p
             continue;
         std::string mate = file;
         mate[p + mark.size() - 2] = '2';
-        std::string const name = stem(file.substr(0, p));
+        std::string const name = file_stem(file.substr(0, p));
         return std::make_pair((dir.empty() ? "" : dir + "/") + mate, name);
     }
     return std::nullopt;
@@ -109,12 +112,17 @@ std::vector<sample_input> parse_sample_sheet(std::string const & origin, std::st
         ++n;
         if (!line.empty() && line.back() == '\r')
             line.remove_suffix(1);
+        if (line.find('\r') != std::string_view::npos)
+            throw input_error{origin, n, "a CR inside the line: lines that end in CR only (classic Mac text)? Save "
+                                         "the sheet as tab-separated text with LF or CRLF line ends"};
+        if (line.empty() || line[0] == '#')
+            continue;
         if (std::any_of(line.begin(), line.end(), [](char c) { return c != '\t' && is_control(c); }))
             throw input_error{origin, n, "not a text sample sheet (binary data or control characters); give a TSV "
                                          "with a header: sample, fastq_1, fastq_2 and/or bam"};
-        if (line.empty() || line[0] == '#')
-            continue;
         auto const f = split(line, "\t");
+        if (std::all_of(f.begin(), f.end(), [](std::string_view x) { return trim(x).empty(); }))
+            continue; // a row of empty cells (spreadsheet export)
         if (col.empty())
         {
             for (size_t i = 0; i < f.size(); ++i)
@@ -122,7 +130,8 @@ std::vector<sample_input> parse_sample_sheet(std::string const & origin, std::st
                 std::string const name{trim(f[i])};
                 if (name.empty())
                     continue;
-                if (!col.emplace(name, i).second)
+                bool const ours = name == "sample" || name == "bam" || name == "fastq_1" || name == "fastq_2";
+                if (!col.emplace(name, i).second && ours)
                     throw input_error{origin, n, "the header names column '" + name + "' twice"};
             }
             columns = f.size();
@@ -171,14 +180,19 @@ std::vector<sample_input> parse_sample_sheet(std::string const & origin, std::st
 
 std::vector<sample_input> read_sample_sheet(std::string const & path)
 {
+    std::error_code ec;
+    if (fs::is_directory(path, ec))
+        throw input_error{path, "is a directory, not a sample sheet"};
     std::ifstream in{path, std::ios::binary};
     if (!in)
         throw input_error{path, "cannot open the sample sheet"};
-    std::ostringstream text;
-    text << in.rdbuf();
+    std::string text;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0)
+        text.append(buf, static_cast<size_t>(in.gcount()));
     if (in.bad())
         throw input_error{path, "cannot read the sample sheet"};
-    return parse_sample_sheet(path, text.view(), fs::path{path}.parent_path());
+    return parse_sample_sheet(path, text, fs::path{path}.parent_path());
 }
 
 std::vector<sample_input> samples_from_arguments(std::vector<std::string> const & inputs)
@@ -190,17 +204,17 @@ std::vector<sample_input> samples_from_arguments(std::vector<std::string> const 
         if (is_alignment_file(f))
         {
             auto name = sample_from_header(f);
-            out.push_back({name.empty() ? stem(f) : name, f, {}, "command line"});
+            out.push_back({name.empty() ? file_stem(f) : name, f, {}, "command line"});
         }
         else
             fastq.push_back(f);
     }
     if (fastq.size() == 1)
-        out.push_back({stem(fastq[0]), {}, fastq, "command line"});
+        out.push_back({file_stem(fastq[0]), {}, fastq, "command line"});
     else if (fastq.size() == 2 && !mate_of(fastq[0]))
     {
         // Two FASTQ files without R1/R2 marks: one paired sample, named by their common prefix.
-        auto const a = stem(fastq[0]), b = stem(fastq[1]);
+        auto const a = file_stem(fastq[0]), b = file_stem(fastq[1]);
         size_t n = 0;
         while (n < a.size() && n < b.size() && a[n] == b[n])
             ++n;

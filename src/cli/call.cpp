@@ -97,10 +97,8 @@ void check_inputs(std::vector<sample_input> const & samples)
         hts_close(fp);
         if (!h)
             throw input_error{s.bam, "not a SAM/BAM/CRAM file, or its header is damaged"};
-        fs::path const bam{s.bam};
-        std::string ext = bam.extension().string();
-        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-        std::string const sorted = bam.stem().string() + ".sorted." + (ext == ".cram" ? "cram" : "bam");
+        std::string const sorted =
+            call::file_stem(s.bam) + ".sorted." + (ascii_lower(s.bam).ends_with(".cram") ? "cram" : "bam");
         if (!so.empty() && so != "coordinate")
             throw input_error{s.bam, "not sorted by coordinate (@HD SO:" + so + "); run: samtools sort -o " + sorted +
                                          " " + s.bam + " && samtools index " + sorted + ", then call " + sorted};

@@ -93,7 +93,10 @@ tsv_table parse_tsv(std::string const & text)
     for (size_t i = 1; i < lines.size(); ++i)
     {
         if (lines[i].empty())
+        {
+            ADD_FAILURE() << "blank line " << i + 1 << " in a table";
             continue;
+        }
         auto const f = split(lines[i], '\t');
         EXPECT_EQ(f.size(), t.header.size()) << "line " << i + 1 << ": " << lines[i];
         std::map<std::string, std::string> row;

@@ -74,8 +74,8 @@ struct tsv_table
     std::vector<std::map<std::string, std::string>> rows;
 };
 
-//!\brief Parse TSV text with a header. Blank lines are skipped; an empty text, or a row whose number of fields differs
-//!       from the header's, is a test failure (the row is still returned, with the fields it has).
+//!\brief Parse TSV text with a header. An empty text, a blank line, or a row whose number of fields differs from the
+//!       header's is a test failure (the row is still returned, with the fields it has).
 tsv_table parse_tsv(std::string const & text);
 
 //!\brief The rows of the TSV file at `path` (parse_tsv of its content).

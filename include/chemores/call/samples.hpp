@@ -26,12 +26,13 @@ struct sample_input
  * \param text   the whole sheet. Blank lines and lines starting with '#' are skipped; CRLF line ends accepted;
  *               other columns are ignored; empty, "." or "NA" cells are empty.
  * \param base   relative paths in the sheet are taken relative to this directory (the sheet's), unless it is empty.
- * \details Each row gives either a `bam` or `fastq_1` [`fastq_2`], not both. Sample names are non-empty, without
- *          white space, slashes or control characters (they become file names); duplicates are refused.
+ * \details Each row gives either a `bam` or `fastq_1` [`fastq_2`], not both; rows of empty cells are skipped. Sample
+ *          names are non-empty, without white space, slashes or control characters (they become file names);
+ *          duplicates are refused.
  * \throws chemores::input_error naming `origin` and the line: no header or no sample row, a header without `sample`
- *         or without both `bam` and `fastq_1`, a column named twice, a row with more cells than the header, binary
- *         data (control characters other than tab), an invalid or duplicate name, bam and FASTQ both or neither,
- *         fastq_2 without fastq_1.
+ *         or without both `bam` and `fastq_1`, one of those four columns named twice, a row with more non-empty
+ *         cells than the header, CR-only line ends, binary data (control characters other than tab outside
+ *         comment lines), an invalid or duplicate name, bam and FASTQ both or neither, fastq_2 without fastq_1.
  */
 std::vector<sample_input> parse_sample_sheet(std::string const & origin, std::string_view text,
                                              std::filesystem::path const & base);
@@ -47,5 +48,9 @@ std::vector<sample_input> read_sample_sheet(std::string const & path);
  * \throws chemores::config_error if FASTQ mates cannot be paired.
  */
 std::vector<sample_input> samples_from_arguments(std::vector<std::string> const & inputs);
+
+//!\brief The file name without directory and without its extensions .gz/.bgz, .fq/.fastq/.fa/.fasta,
+//!       .bam/.cram/.sam (any case): "runs/P1.sam.gz" -> "P1". Samples from the command line are named so.
+std::string file_stem(std::string const & path);
 
 } // namespace chemores::call

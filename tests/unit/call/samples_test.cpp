@@ -40,17 +40,19 @@ TEST(sample_sheet, rows_paths_and_origins)
                              "p1\tp1_R1.fq.gz\tp1_R2.fq.gz\tNA\tpaired\r\n"
                              "p2\t/abs/p2.fq\t.\t\tsingle\r\n"
                              "p3\t\t\taligned/p3.bam\t\t\t\r\n" // trailing empty cells of a spreadsheet
-                             "# p4\tx.bam\n"
+                             "# p4\tx.bam \x01\n"                   // a comment is not checked
+                             "\t \t\t\t\n"                          // a row of empty cells
                              " p5 \t\t\t/abs/p5.cram";           // no final newline; cells trimmed
     auto const s = parse_sample_sheet("s.tsv", text, "/data");
     ASSERT_EQ(s.size(), 4u);
     EXPECT_EQ(s[0], (sample_input{"p1", "", {"/data/p1_R1.fq.gz", "/data/p1_R2.fq.gz"}, "s.tsv line 4"}));
     EXPECT_EQ(s[1], (sample_input{"p2", "", {"/abs/p2.fq"}, "s.tsv line 5"}));
     EXPECT_EQ(s[2], (sample_input{"p3", "/data/aligned/p3.bam", {}, "s.tsv line 6"}));
-    EXPECT_EQ(s[3], (sample_input{"p5", "/abs/p5.cram", {}, "s.tsv line 8"}));
+    EXPECT_EQ(s[3], (sample_input{"p5", "/abs/p5.cram", {}, "s.tsv line 9"}));
 
     // Without a base directory relative paths stay as written; columns in any order.
-    auto const t = parse_sample_sheet("t.tsv", "bam\tsample\nx.bam\tx\n", "");
+    // Columns the parser does not use may repeat.
+    auto const t = parse_sample_sheet("t.tsv", "bam\tnote\tsample\tnote\nx.bam\ta\tx\tb\n", "");
     ASSERT_EQ(t.size(), 1u);
     EXPECT_EQ(t[0], (sample_input{"x", "x.bam", {}, "t.tsv line 2"}));
 }
@@ -79,6 +81,8 @@ TEST(sample_sheet, malformed_sheets_name_the_line)
              {"sample\tfastq_1\tfastq_2\nx\t\tx_R2.fq\n", "s.tsv line 2: fastq_2 without fastq_1 for sample 'x'"},
              {"sample\tbam\nx\tx.b\0am\n"s, "s.tsv line 2: not a text sample sheet (binary data or control characters)"},
              {"\x1f\x8b\x08\0\0\0\0\0"s, "s.tsv line 1: not a text sample sheet"},
+             {"sample\tbam\rx\tx.bam\r", "s.tsv line 1: a CR inside the line: lines that end in CR only"},
+             {"sample\tbam\tbam\nx\tx.bam\ty.bam\n", "s.tsv line 1: the header names column 'bam' twice"},
          })
     {
         auto const e = error_of(text);
@@ -88,6 +92,17 @@ TEST(sample_sheet, malformed_sheets_name_the_line)
 
 TEST(sample_sheet, read_from_file_errors_name_the_file)
 {
+    EXPECT_EQ(std::string{chemores::call::file_stem("runs/P1.SAM.gz")}, "P1");
+    EXPECT_EQ(chemores::call::file_stem("a/b_R1.fastq.bgz"), "b_R1");
+    try
+    {
+        (void)chemores::call::read_sample_sheet("/");
+        ADD_FAILURE() << "a directory was read as a sheet";
+    }
+    catch (chemores::input_error const & e)
+    {
+        EXPECT_EQ(std::string{e.what()}, "/: is a directory, not a sample sheet");
+    }
     EXPECT_THROW((void)chemores::call::read_sample_sheet("/nonexistent/sheet.tsv"), chemores::input_error);
     try
     {

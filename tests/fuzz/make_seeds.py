@@ -136,6 +136,17 @@ elif harness == "sample_sheet":
     seed("mixed_crlf", "sample\tfastq_1\tfastq_2\tbam\r\nx\t.\t\tx.bam\r\n\r\ny\ty_1.fq\t\t\t\t\r\n")
     seed("reordered", "bam\tnotes\tsample\nx.bam\tn\tx\n")
 
+elif harness == "mirna_inputs":
+    # byte 0 = input kind (mirna_inputs_fuzz.cpp): 0 UTR FASTA, 1 miRNA FASTA, 2 --mirnas names and --genes
+    utr = (refs / "panel" / "utr3.fa").read_text()
+    seed("utrs_bundled", b"\x00" + utr.encode())
+    seed("utr_small", b"\x00>u1 gene=ABCB1\nACGUACGUNNacgt\n>u2\nGGGG\n")
+    matures = (refs / "panel" / "mirna_matures.fa").read_text()
+    seed("matures_head", b"\x01" + records(matures, ">", 20).encode())
+    seed("names", b"\x02default\nmiR-21\nhsa-miR-451a\nMIMAT0000076\nseed:AGCUUAU\nfamily:hsa-miR-17-5p\n"
+         b"miR-221/222\ngenes:ABCG2\ngenes:MDR1\n")
+    seed("names_all", b"\x02all\n")
+
 elif harness == "report":
     # the committed corpus (tests/fuzz/corpus/report) holds result.json documents of `chemores call` on the demo
     # data, trimmed (12 coverage bins, one call per status, short sources) to stay within -max_len

@@ -341,6 +341,7 @@ sites/two-outputs-one-file | $C mirna sites -o out.tsv --bed same.txt --gff3 sam
 sites/two-outputs-on-stdout | $C mirna sites --bed - | 2 | chemores mirna sites: error: only one output can go to standard output ('-') | - | -
 sites/threads-0 | $C mirna sites -@ 0 -o out.tsv | 2 | chemores mirna sites: error: --threads: Value 0 not in range 1 to 1024 | out.tsv | -
 sites/unknown-mirna | $C mirna sites --mirnas hsa-miR-nonexistent -o out.tsv | 2 | chemores mirna sites: error: unknown miRNA 'hsa-miR-nonexistent' | out.tsv | -
+sites/mirna-name-too-long-for-a-path | $C mirna sites --mirnas mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm -o out.tsv | 2 | chemores mirna sites: error: unknown miRNA 'mmm* | out.tsv | -
 sites/ambiguous-mirna | $C mirna sites --mirnas miR-155 -o out.tsv | 2 | chemores mirna sites: error: miRNA 'miR-155' is ambiguous: hsa-miR-155-5p or hsa-miR-155-3p | out.tsv | -
 sites/bad-seed | $C mirna sites --mirnas seed:ACGXX -o out.tsv | 2 | chemores mirna sites: error: seed:ACGXX: a seed is 7 nucleotides | out.tsv | -
 sites/unknown-gene | $C mirna sites --genes NOTAGENE -o out.tsv | 2 | chemores mirna sites: error: no UTR for gene 'NOTAGENE' | out.tsv | -

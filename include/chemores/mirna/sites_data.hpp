@@ -55,7 +55,8 @@ std::vector<mature_mirna> default_mirnas();
  */
 std::vector<mature_mirna> resolve_mirnas(std::vector<std::string> const & items);
 
-//!\brief Up to `n` names of `candidates` closest to `name` (case-insensitive edit distance, "hsa-" ignored).
+//!\brief Up to `n` names of `candidates` closest to `name` (case-insensitive edit distance, "hsa-" ignored); none for
+//!       a name of over 64 characters.
 std::vector<std::string>
 closest_names(std::string_view name, std::vector<std::string> const & candidates, size_t n = 5);
 

@@ -342,6 +342,8 @@ std::vector<mature_mirna> default_mirnas()
 std::vector<std::string> closest_names(std::string_view name, std::vector<std::string> const & candidates, size_t n)
 {
     std::string const key = strip_hsa(name);
+    if (key.size() > 64) // no miRNA name is close to it, and the edit distances would cost 2,656 x its length x 20
+        return {};
     std::vector<std::pair<size_t, std::string>> scored;
     scored.reserve(candidates.size());
     for (auto const & c : candidates)
@@ -403,7 +405,8 @@ std::vector<mature_mirna> resolve_mirnas(std::vector<std::string> const & items)
             if (found == 0)
                 throw config_error{item + ": no bundled mature has the seed " + seed};
         }
-        else if (std::filesystem::exists(item))
+        // exists(item, ec), not exists(item): that throws for a name too long to be a path (found by fuzzing).
+        else if (std::error_code ec; std::filesystem::exists(item, ec))
             for (auto const & m : read_mirna_fasta(item))
                 add(m);
         else if (l.ends_with(".fa") || l.ends_with(".fasta") || l.ends_with(".fna") || l.ends_with(".gz"))

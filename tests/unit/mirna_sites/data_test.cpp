@@ -148,6 +148,10 @@ TEST(MirnaSitesData, UnknownNamesSuggestClosest)
     EXPECT_NE(amb.find("ambiguous"), std::string::npos) << amb;
     EXPECT_THROW(resolve_mirnas({"seed:AAAG"}), chemores::config_error);
     EXPECT_THROW(resolve_mirnas({"missing_file.fa"}), chemores::config_error);
+    // A name too long to be a path is an unknown name, not a filesystem_error (found by fuzz_mirna_inputs,
+    // tests/fuzz/corpus/mirna_inputs/regress-name-too-long-for-a-path).
+    EXPECT_THROW(resolve_mirnas({std::string(300, 'a')}), chemores::config_error);
+    EXPECT_THROW(resolve_mirnas({std::string(5000, 'a') + ".fa"}), chemores::config_error);
     auto const close = closest_names("miR-21-5p", {"hsa-miR-21-5p", "hsa-miR-221-5p", "hsa-let-7a-5p"}, 2);
     EXPECT_EQ(close, (std::vector<std::string>{"hsa-miR-21-5p", "hsa-miR-221-5p"}));
 }

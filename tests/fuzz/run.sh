@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run one fuzz harness for a while, as the `fuzz` ctest tests do but for longer, and print the stats the README
 # records. Usage: tests/fuzz/run.sh HARNESS SECONDS [BUILD_DIR (default build/fuzz)] [extra libFuzzer flags...]
-#   HARNESS: sequence_reader | hgvs | catalogue | panel | cli
+#   HARNESS: the NAME of build/fuzz/tests/fuzz/fuzz_NAME (sequence_reader, hgvs, catalogue, panel, exons, cli, ...)
 # New inputs go to BUILD_DIR/tests/fuzz/corpus/HARNESS, crashes to BUILD_DIR/tests/fuzz/artifacts/HARNESS/.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

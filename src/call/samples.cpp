@@ -26,20 +26,6 @@ bool is_alignment_file(std::string const & path)
     return l.ends_with(".bam") || l.ends_with(".cram") || l.ends_with(".sam") || l.ends_with(".sam.gz");
 }
 
-} // namespace
-
-std::string file_stem(std::string const & path)
-{
-    std::string s = fs::path{path}.filename().string();
-    for (std::string_view ext : {".gz", ".bgz", ".fq", ".fastq", ".fa", ".fasta", ".bam", ".cram", ".sam"})
-        if (ascii_lower(s).ends_with(ext))
-            s.resize(s.size() - ext.size());
-    return s;
-}
-
-namespace
-{
-
 //!\brief "x_R1_001" -> ("x_R2_001", "x"), "x_1" -> ("x_2", "x"); nullopt if the name carries no read-1 mark.
 std::optional<std::pair<std::string, std::string>> mate_of(std::string const & path)
 {
@@ -90,6 +76,15 @@ bool is_control(char c)
 }
 
 } // namespace
+
+std::string file_stem(std::string const & path)
+{
+    std::string s = fs::path{path}.filename().string();
+    for (std::string_view ext : {".gz", ".bgz", ".fq", ".fastq", ".fa", ".fasta", ".bam", ".cram", ".sam"})
+        if (ascii_lower(s).ends_with(ext))
+            s.resize(s.size() - ext.size());
+    return s;
+}
 
 std::vector<sample_input> parse_sample_sheet(std::string const & origin, std::string_view text, fs::path const & base)
 {
@@ -162,11 +157,12 @@ std::vector<sample_input> parse_sample_sheet(std::string const & origin, std::st
             throw input_error{origin, n, "sample '" + s.name + "' is named again (first on line " +
                                              std::to_string(it->second) + ")"};
         s.bam = resolve(get("bam"));
-        for (auto const * c : {"fastq_1", "fastq_2"})
-            if (auto p = resolve(get(c)); !p.empty())
-                s.fastq.push_back(p);
-        if (!resolve(get("fastq_2")).empty() && resolve(get("fastq_1")).empty())
+        std::string fq1 = resolve(get("fastq_1")), fq2 = resolve(get("fastq_2"));
+        if (!fq2.empty() && fq1.empty())
             throw input_error{origin, n, "fastq_2 without fastq_1 for sample '" + s.name + "'"};
+        for (auto * p : {&fq1, &fq2})
+            if (!p->empty())
+                s.fastq.push_back(std::move(*p));
         if (s.bam.empty() == s.fastq.empty())
             throw input_error{origin, n, "give either bam or fastq_1 [fastq_2] for sample '" + s.name + "'"};
         out.push_back(std::move(s));

@@ -278,8 +278,9 @@ std::vector<uint32_t> resolve_name(std::string const & name)
         return {*i};
     // as written in mirna_targets.tsv
     std::vector<uint32_t> out;
+    std::string const name_lower = ascii_lower(name), name_bare = strip_hsa(name);
     for (auto const & p : builtin_literature_pairs())
-        if (ascii_lower(p.mirna_as_written) == ascii_lower(name) || strip_hsa(p.mirna_as_written) == strip_hsa(name))
+        if (ascii_lower(p.mirna_as_written) == name_lower || strip_hsa(p.mirna_as_written) == name_bare)
             if (auto i = idx.find(p.mature); i && std::find(out.begin(), out.end(), *i) == out.end())
                 out.push_back(*i);
     if (!out.empty())
